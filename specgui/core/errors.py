@@ -1,0 +1,59 @@
+"""Typed errors of the core. Each names the file it is about and what is wrong with it."""
+
+from __future__ import annotations
+
+import os
+
+
+class SpecguiError(Exception):
+    """A problem with one file or folder; ``str()`` reads ``<path>: <problem>``."""
+
+    def __init__(self, path: str | os.PathLike | None, problem: str):
+        self.path = os.fspath(path) if path is not None else None
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}" if self.path else problem)
+
+
+class SampleError(SpecguiError):
+    """A sample's ``.npz`` or ``.json`` cannot be used (malformed, wrong dtype, bad boxes...)."""
+
+
+class UnsafeSampleIdError(SampleError):
+    """A sample ID that would point outside the samples folder (separator, ``..``, NUL...)."""
+
+
+class SplitFileError(SpecguiError):
+    """A split version file or ``active.json`` is malformed or inconsistent."""
+
+
+class SplitNotFoundError(SplitFileError, FileNotFoundError):
+    """The split version asked for does not exist (a ``FileNotFoundError``, as in the seed)."""
+
+
+class SplitStateError(SpecguiError, ValueError):
+    """The requested split operation does not fit the signal's current state (a ``ValueError``)."""
+
+
+class SplitVersionExistsError(SplitStateError):
+    """A version file already exists; versions are never overwritten."""
+
+
+class StaleSplitError(SplitStateError):
+    """The active version changed since the caller previewed it: preview again."""
+
+    def __init__(self, path, expected: int, actual: int):
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            path,
+            f"someone else changed the split: active is v{actual}, the preview was made "
+            f"against v{expected}; preview again",
+        )
+
+
+class SplitLockError(SpecguiError):
+    """The split lock could not be taken (timeout, read-only folder, locks unsupported)."""
+
+
+class DataRootError(SpecguiError):
+    """The folder given as data root is not a usable signals tree."""
