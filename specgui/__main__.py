@@ -1,0 +1,7 @@
+"""``python -m specgui`` runs the CLI."""
+
+import sys
+
+from specgui.cli.main import main
+
+sys.exit(main())

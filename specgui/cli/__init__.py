@@ -1,0 +1,1 @@
+"""Command-line front of specgui: argparse over the core (``specgui --help``)."""

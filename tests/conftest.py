@@ -1,0 +1,39 @@
+"""Shared fixtures: real files in temp dirs, the seed importable, Qt offscreen."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEED_DIR = SHARED / "seed"
+TORCHSIG_DIR = SHARED / "data" / "torchsig-sample"
+
+
+def _add_seed_to_path() -> None:
+    if SEED_DIR.is_dir() and str(SEED_DIR) not in sys.path:
+        sys.path.insert(0, str(SEED_DIR))
+
+
+_add_seed_to_path()
+
+
+@pytest.fixture
+def torchsig_root(tmp_path: Path) -> Path:
+    """A writable copy of the TorchSig sample tree (signals root), read-only in shared/."""
+    if not TORCHSIG_DIR.is_dir():
+        pytest.skip("../shared/data/torchsig-sample is not present")
+    dest = tmp_path / "signals"
+    shutil.copytree(TORCHSIG_DIR, dest)
+    for folder, dirs, files in os.walk(dest):
+        os.chmod(folder, 0o755)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o644)
+    return dest
