@@ -18,8 +18,9 @@ TORCHSIG_DIR = SHARED / "data" / "torchsig-sample"
 
 
 def _add_seed_to_path() -> None:
-    if SEED_DIR.is_dir() and str(SEED_DIR) not in sys.path:
-        sys.path.insert(0, str(SEED_DIR))
+    for folder in (SEED_DIR, Path(__file__).resolve().parent):  # seed modules; ``import helpers``
+        if folder.is_dir() and str(folder) not in sys.path:
+            sys.path.insert(0, str(folder))
 
 
 _add_seed_to_path()
