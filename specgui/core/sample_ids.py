@@ -33,6 +33,29 @@ def unsafe_id_reason(sample_id: object) -> str | None:
     return None
 
 
+def all_ids_safe(ids: list, *, all_str: bool = False) -> bool:
+    """True when every ID is safe; a C-speed test over the joined IDs, for 100,000-ID lists.
+
+    False means "look closer": callers then ask :func:`unsafe_id_reason` ID by ID.
+    """
+    if not ids:
+        return True
+    if not all_str and not all(type(i) is str for i in ids):
+        return False
+    joined = "/".join(ids)  # '/' never occurs in a safe ID, so it cannot hide or fake one
+    return (
+        joined.count("/") == len(ids) - 1
+        and "//" not in joined
+        and not joined.startswith("/")
+        and not joined.endswith("/")
+        and ".." not in joined
+        and "\\" not in joined
+        and ":" not in joined
+        and "~" not in joined
+        and joined.isprintable()
+    )
+
+
 def check_sample_id(sample_id: object, where: str | Path | None = None) -> str:
     """Return ``sample_id`` when safe, else raise :class:`UnsafeSampleIdError`."""
     reason = unsafe_id_reason(sample_id)

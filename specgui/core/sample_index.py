@@ -7,12 +7,13 @@ A sample ID is any file stem that has an ``.npz`` or a ``.json`` in ``samples/``
 from __future__ import annotations
 
 import enum
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataRootError
-from .sample_ids import JSON_SUFFIX, NPZ_SUFFIX, unsafe_id_reason
+from .sample_ids import JSON_SUFFIX, NPZ_SUFFIX, all_ids_safe, unsafe_id_reason
 
 SAMPLES_DIRNAME = "samples"
 SPLITS_DIRNAME = "splits"
@@ -28,13 +29,13 @@ class FileState(str, enum.Enum):
 
 @dataclass(frozen=True)
 class SignalScan:
-    """What one pass over ``{signal}/samples/`` found."""
+    """What one pass over ``{signal}/samples/`` found (ID sets; sorted views built on demand)."""
 
     name: str
     signal_dir: Path
-    complete: tuple[str, ...]
-    npz_missing: tuple[str, ...]
-    json_missing: tuple[str, ...]
+    complete_ids: frozenset[str]
+    npz_missing_ids: frozenset[str] = frozenset()
+    json_missing_ids: frozenset[str] = frozenset()
     unsafe_names: tuple[str, ...] = ()
     symlinked: frozenset[str] = field(default_factory=frozenset)
     samples_dir_exists: bool = True
@@ -48,87 +49,69 @@ class SignalScan:
     def splits_dir(self) -> Path:
         return self.signal_dir / SPLITS_DIRNAME
 
+    @functools.cached_property
+    def complete(self) -> tuple[str, ...]:
+        """IDs with both files, in plain string order."""
+        return tuple(sorted(self.complete_ids))
+
+    @functools.cached_property
+    def npz_missing(self) -> tuple[str, ...]:
+        """IDs with a ``.json`` but no ``.npz``, sorted."""
+        return tuple(sorted(self.npz_missing_ids))
+
+    @functools.cached_property
+    def json_missing(self) -> tuple[str, ...]:
+        """IDs with an ``.npz`` but no ``.json``, sorted."""
+        return tuple(sorted(self.json_missing_ids))
+
     def file_state(self, sample_id: str) -> FileState | None:
         """The state of ``sample_id`` on disk, or None when neither file exists."""
-        if sample_id in self._complete_set:
+        if sample_id in self.complete_ids:
             return FileState.COMPLETE
-        if sample_id in self._npz_missing_set:
+        if sample_id in self.npz_missing_ids:
             return FileState.NPZ_MISSING
-        if sample_id in self._json_missing_set:
+        if sample_id in self.json_missing_ids:
             return FileState.JSON_MISSING
         return None
-
-    @property
-    def _complete_set(self) -> frozenset[str]:
-        return _cached_set(self, "complete")
-
-    @property
-    def _npz_missing_set(self) -> frozenset[str]:
-        return _cached_set(self, "npz_missing")
-
-    @property
-    def _json_missing_set(self) -> frozenset[str]:
-        return _cached_set(self, "json_missing")
-
-    def complete_set(self) -> frozenset[str]:
-        """The complete IDs as a set (built once, then cached)."""
-        return self._complete_set
-
-
-def _cached_set(scan: SignalScan, attr: str) -> frozenset[str]:
-    key = "_set_" + attr
-    cached = scan.__dict__.get(key)
-    if cached is None:
-        cached = frozenset(getattr(scan, attr))
-        object.__setattr__(scan, key, cached)
-    return cached
 
 
 def scan_signal(signal_dir: str | Path) -> SignalScan:
     """One directory pass over ``signal_dir/samples``; never raises for a missing folder."""
     signal_dir = Path(signal_dir)
     samples_dir = signal_dir / SAMPLES_DIRNAME
-    npz: set[str] = set()
-    js: set[str] = set()
-    unsafe: list[str] = []
-    symlinked: set[str] = set()
     try:
         with os.scandir(samples_dir) as entries:
-            for entry in entries:
-                name = entry.name
-                if name.endswith(NPZ_SUFFIX):
-                    stem, bucket = name[: -len(NPZ_SUFFIX)], npz
-                elif name.endswith(JSON_SUFFIX):
-                    stem, bucket = name[: -len(JSON_SUFFIX)], js
-                else:
-                    continue
-                if not stem:
-                    continue
-                if unsafe_id_reason(stem) is not None:
-                    unsafe.append(name)
-                    continue
-                bucket.add(stem)
-                if entry.is_symlink():
-                    symlinked.add(stem)
+            listing = list(entries)
     except FileNotFoundError:
         return _empty(signal_dir, exists=False, error=f"{samples_dir}: no samples/ folder")
     except NotADirectoryError:
         return _empty(signal_dir, exists=False, error=f"{samples_dir}: not a folder")
     except PermissionError:
         return _empty(signal_dir, exists=True, error=f"{samples_dir}: permission denied")
+    npz_len, json_len = len(NPZ_SUFFIX), len(JSON_SUFFIX)
+    npz = [e.name[:-npz_len] for e in listing if e.name.endswith(NPZ_SUFFIX)]
+    js = [e.name[:-json_len] for e in listing if e.name.endswith(JSON_SUFFIX)]
+    unsafe: list[str] = []
+    if not all_ids_safe(npz + js, all_str=True):
+        unsafe = sorted({stem for stem in npz + js if unsafe_id_reason(stem) is not None})
+        bad = set(unsafe)
+        npz = [stem for stem in npz if stem not in bad]
+        js = [stem for stem in js if stem not in bad]
+    npz_set, js_set = frozenset(npz), frozenset(js)
+    symlinked = frozenset(e.name.rsplit(".", 1)[0] for e in listing if e.is_symlink())
     return SignalScan(
         name=signal_dir.name,
         signal_dir=signal_dir,
-        complete=tuple(sorted(npz & js)),
-        npz_missing=tuple(sorted(js - npz)),
-        json_missing=tuple(sorted(npz - js)),
-        unsafe_names=tuple(sorted(unsafe)),
-        symlinked=frozenset(symlinked),
+        complete_ids=npz_set & js_set,
+        npz_missing_ids=js_set - npz_set,
+        json_missing_ids=npz_set - js_set,
+        unsafe_names=tuple(unsafe),
+        symlinked=symlinked,
     )
 
 
 def _empty(signal_dir: Path, *, exists: bool, error: str) -> SignalScan:
-    return SignalScan(signal_dir.name, signal_dir, (), (), (), samples_dir_exists=exists, error=error)
+    return SignalScan(signal_dir.name, signal_dir, frozenset(), samples_dir_exists=exists, error=error)
 
 
 def resolve_signals_root(root: str | Path) -> Path:

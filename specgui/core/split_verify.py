@@ -51,7 +51,7 @@ def verify_splits(signal_dir: str | Path) -> SplitVerifyReport:
     problems: list[SplitProblem] = []
     numbers = version_numbers(splits_dir)
     scan = scan_signal(signal_dir)
-    on_disk = scan.complete_set()
+    on_disk = scan.complete_ids
     decoded: dict[int, dict] = {}
     for number in numbers:
         path = splits_dir / version_file_name(number)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SplitFileError
-from .sample_ids import unsafe_id_reason
+from .sample_ids import all_ids_safe, unsafe_id_reason
 
 VERSION_FILE_RE = re.compile(r"^v([1-9][0-9]{0,8})\.json$")
 REQUIRED_KEYS = ("version", "train_samples", "val_samples")
@@ -74,13 +74,16 @@ def split_problems(data: object, path: Path, expected_version: int | None = None
         if not isinstance(ids, list):
             problems.append(("malformed", f"'{key}' is {type(ids).__name__}, expected a list", ()))
             continue
-        unsafe = [(i, unsafe_id_reason(i)) for i in ids]
-        bad = [(i, r) for i, r in unsafe if r is not None]
-        if bad:
-            problems.append(("unsafe_id", f"'{key}': {bad[0][1]}" + (f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""),
-                             tuple(str(i) for i, _ in bad)))
-        good = [i for i, r in unsafe if r is None]
-        dupes = _duplicates(good)
+        if all_ids_safe(ids):
+            good = ids
+        else:
+            unsafe = [(i, unsafe_id_reason(i)) for i in ids]
+            bad = [(i, r) for i, r in unsafe if r is not None]
+            if bad:
+                problems.append(("unsafe_id", f"'{key}': {bad[0][1]}" + (f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""),
+                                 tuple(str(i) for i, _ in bad)))
+            good = [i for i, r in unsafe if r is None]
+        dupes = _duplicates(good) if len(set(good)) != len(good) else []
         if dupes:
             problems.append(("duplicate", f"'{key}' lists {len(dupes)} ID(s) twice, e.g. {dupes[0]!r}", tuple(dupes)))
         lists[key] = good

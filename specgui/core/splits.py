@@ -175,11 +175,10 @@ class SplitManager:
     def get_pending_samples(self, signal_name: str) -> list[str]:
         """Complete samples on disk that are in no split of the active version, sorted."""
         active = self._resolve_active_warning(signal_name).version
-        complete = self.scan(signal_name).complete
+        scan = self.scan(signal_name)
         if active is None:
-            return list(complete)
-        known = active.known()
-        return [s for s in complete if s not in known]
+            return list(scan.complete)
+        return sorted(scan.complete_ids.difference(active.train, active.val))
 
     def list_versions(self, signal_name: str) -> list[VersionSummary]:
         """Every version file with its metadata, oldest first; unreadable ones carry ``problem``."""
@@ -216,9 +215,8 @@ class SplitManager:
         if not (isinstance(val_ratio, (int, float)) and 0 < val_ratio < 1):
             raise SplitStateError(None, f"val_ratio must be between 0 and 1, got {val_ratio!r}")
         splits_dir = self.splits_dir(signal_name)
-        scan = self.scan(signal_name)
-        if not scan.complete:
-            raise SplitStateError(scan.samples_dir, f"no samples found for {signal_name}")
+        if not self.signal_dir(signal_name).is_dir():
+            raise SplitStateError(self.signal_dir(signal_name), f"no signal folder for {signal_name}")
         splits_dir.mkdir(parents=True, exist_ok=True)
         with split_lock(splits_dir):
             remove_stale_temps(splits_dir)
@@ -306,7 +304,7 @@ class SplitManager:
         known = parent.known() if parent else set()
         excluded = set(exclude)
         if new_sample_ids is None:
-            candidates = [s for s in scan.complete if s not in known and s not in excluded]
+            candidates = sorted(scan.complete_ids.difference(known, excluded))
         else:
             candidates = self._check_requested(scan, new_sample_ids, known, excluded)
         newest = max(version_numbers(splits_dir), default=0)
@@ -331,7 +329,7 @@ class SplitManager:
             reason = unsafe_id_reason(sample_id)
             if reason:
                 raise SplitStateError(scan.samples_dir, reason)
-        complete = scan.complete_set()
+        complete = scan.complete_ids
         absent = [s for s in wanted if s not in complete]
         if absent:
             raise SplitStateError(scan.samples_dir, f"{len(absent)} requested sample(s) lack an .npz or .json, e.g. {absent[0]!r}")
