@@ -1,0 +1,126 @@
+"""AppState: the one object the window's intents reach, and where the facts come from.
+
+It owns the worker pool and three controllers (scans, samples, splits) plus the live
+watcher, and wires the consequences between them: a split written means that signal is
+rescanned and its versions relisted; a sample that fails to load becomes invalid in later
+scans; files changing on disk mean a rescan. Widgets connect to the controllers' facts
+(``state.scans.signal_updated``, ``state.samples.sample_loaded``, ...) and call the
+``request_*`` methods here; they never call the core.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from specgui.core.splits import ExtendPreview
+
+from .state.live_watch import POLL_MS, LiveWatcher
+from .state.sample_controller import SampleController
+from .state.scan_controller import ScanController
+from .state.snapshot import SignalSnapshot
+from .state.split_controller import SplitController
+from .workers import WorkerPool
+
+
+class AppState(QObject):
+    """Intents in (``open_root``, ``request_*``), facts out (the controllers' signals)."""
+
+    status_message = Signal(str)  # one line for the status bar
+
+    def __init__(self, parent: QObject | None = None, *, poll_ms: int = POLL_MS, max_threads: int = 3):
+        super().__init__(parent)
+        self.pool = WorkerPool(max_threads, self)
+        self.scans = ScanController(self.pool, self)
+        self.samples = SampleController(self.pool, parent=self)
+        self.splits = SplitController(self.pool, self)
+        self.live = LiveWatcher(self, poll_ms=poll_ms)
+        self._shut_down = False
+
+        self.scans.root_opened.connect(self._on_root_opened)
+        self.scans.signals_scanned.connect(self._on_signals_scanned)
+        self.scans.signal_updated.connect(self._on_signal_updated)
+        self.scans.scan_failed.connect(self.status_message)
+        self.samples.sample_invalid.connect(self.scans.mark_failed)
+        self.samples.sample_recovered.connect(self.scans.forget_failure)
+        self.splits.split_changed.connect(self._on_split_changed)
+        self.live.samples_changed.connect(self.scans.rescan_signal)
+        self.live.splits_changed.connect(self._on_splits_changed_on_disk)
+        self.live.root_changed.connect(self.scans.refresh)
+        self.live.poll_due.connect(self.scans.refresh)
+        self.pool.job_failed.connect(self.status_message)
+
+    # -- intents -----------------------------------------------------------------------
+    def open_root(self, root: str | Path) -> None:
+        """Show the data folder ``root`` (``training_data/`` or ``training_data/signals/``)."""
+        self.samples.set_signals_root(None)
+        self.splits.set_signals_root(None)
+        self.scans.open_root(root)
+
+    def refresh(self) -> None:
+        self.scans.refresh(long=True)
+
+    def request_sample(self, signal: str, sample_id: str, neighbours=()) -> None:
+        self.samples.request(signal, sample_id, neighbours)
+
+    def clear_sample(self) -> None:
+        self.samples.clear_request()
+
+    def request_versions(self, signal: str) -> None:
+        self.splits.list_versions(signal)
+
+    def request_membership(self, signal: str, version: int | None) -> None:
+        """Colour ``signal``'s samples by ``version`` (None: the active one)."""
+        self.scans.view_version(signal, version)
+
+    def request_extend_preview(self, signal: str) -> None:
+        # samples known to fail loading are never offered to training
+        self.splits.preview_extend(signal, exclude=self.scans.failed_ids(signal))
+
+    def request_extend(self, preview: ExtendPreview) -> None:
+        self.splits.extend(preview)
+
+    def request_create_split(self, signal: str, val_ratio: float, seed: int) -> None:
+        self.splits.create_split(signal, val_ratio, seed)
+
+    def request_set_active(self, signal: str, version: int) -> None:
+        self.splits.set_active(signal, version)
+
+    def request_diff(self, signal: str, a: int, b: int) -> None:
+        self.splits.diff(signal, a, b)
+
+    def cancel_long_jobs(self) -> None:
+        self.pool.cancel_long()
+        self.status_message.emit("Cancelled.")
+
+    def shutdown(self, timeout_s: float = 30.0) -> bool:
+        """Stop watching, cancel every worker and wait for all of them (on quit)."""
+        if self._shut_down:
+            return True
+        self._shut_down = True
+        self.live.stop()
+        return self.pool.shutdown(timeout_s)
+
+    # -- consequences ------------------------------------------------------------------
+    def _on_root_opened(self, signals_root: str) -> None:
+        self.samples.set_signals_root(signals_root)
+        self.splits.set_signals_root(signals_root)
+
+    def _on_signals_scanned(self, snapshots: tuple[SignalSnapshot, ...]) -> None:
+        if self.scans.signals_root is not None and not self._shut_down:
+            self.live.watch(self.scans.signals_root, [s.name for s in snapshots])
+
+    def _on_signal_updated(self, snapshot: SignalSnapshot) -> None:
+        if self.scans.signals_root is not None and not self._shut_down:
+            self.live.watch(self.scans.signals_root, [s.name for s in self.scans.snapshots()])
+
+    def _on_split_changed(self, signal: str, version: int, message: str) -> None:
+        self.status_message.emit(message)
+        self.scans.view_version(signal, None, force=True)  # colour by the (new) active version
+        self.splits.list_versions(signal)
+
+    def _on_splits_changed_on_disk(self, signal: str) -> None:
+        """Someone else wrote a version or moved ``active.json``: show it."""
+        self.scans.rescan_signal(signal)
+        self.splits.list_versions(signal)

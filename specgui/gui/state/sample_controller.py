@@ -1,0 +1,105 @@
+"""Loading the selected sample, prefetching its neighbours, dropping what arrives too late.
+
+Every request bumps a generation counter and names the one sample now wanted. Loads run on
+workers and land in a small LRU cache whatever happens; a load is shown (``sample_loaded``
+/ ``sample_failed``) only if its sample is still the one wanted by the latest generation,
+so a slow load that finishes after the user moved on is cached but never displayed. The
+neighbours the tree names are prefetched at a lower priority, so stepping finds them ready.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from ..workers import WorkerPool
+from .jobs import SampleOutcome, load_sample_job
+from .sample_cache import SampleCache
+
+LOAD_PRIORITY = 10  # ahead of scans in the pool's queue
+PREFETCH_PRIORITY = 5
+
+
+class SampleController(QObject):
+    """Facts: ``sample_loaded``, ``sample_failed`` (the wanted sample), ``sample_invalid`` (any)."""
+
+    sample_loaded = Signal(str, object)  # signal, LoadedSample
+    sample_failed = Signal(str, str, str, str)  # signal, sample ID, message, path ("" if none)
+    sample_invalid = Signal(str, str, str)  # signal, sample ID, reason: any load that failed
+    sample_recovered = Signal(str, str)  # signal, sample ID: loaded fine after failing before
+
+    def __init__(self, pool: WorkerPool, cache_size: int = 8, parent: QObject | None = None):
+        super().__init__(parent)
+        self._pool = pool
+        self.cache = SampleCache(cache_size)
+        self._signals_root: Path | None = None
+        self._in_flight: set[tuple[str, str]] = set()
+        self._failed: dict[tuple[str, str], str] = {}
+        self.generation = 0
+        self._wanted: tuple[int, tuple[str, str]] | None = None
+
+    @property
+    def wanted(self) -> tuple[str, str] | None:
+        """The (signal, sample ID) the latest request asked for."""
+        return self._wanted[1] if self._wanted else None
+
+    def set_signals_root(self, signals_root: str | Path | None) -> None:
+        """A new data folder: nothing cached or wanted from the old one stays."""
+        self._signals_root = Path(signals_root) if signals_root is not None else None
+        self.cache.clear()
+        self._failed.clear()
+        self._in_flight.clear()  # their results are dropped on arrival
+        self.clear_request()
+
+    def clear_request(self) -> None:
+        """Nothing is wanted any more (the selection was cleared)."""
+        self.generation += 1
+        self._wanted = None
+
+    def request(self, signal: str, sample_id: str, neighbours=()) -> None:
+        """Show ``sample_id`` of ``signal`` as soon as it is loaded; prefetch ``neighbours``."""
+        self.generation += 1
+        key = (signal, sample_id)
+        self._wanted = (self.generation, key)
+        sample = self.cache.get(key)
+        if sample is not None:
+            self.sample_loaded.emit(signal, sample)
+        else:
+            self._load(key, LOAD_PRIORITY)
+        for neighbour in neighbours:
+            other = (signal, neighbour)
+            if other not in self.cache and other not in self._failed:
+                self._load(other, PREFETCH_PRIORITY)
+
+    def _load(self, key: tuple[str, str], priority: int) -> None:
+        if key in self._in_flight or self._signals_root is None:
+            return  # already coming: the result is matched against the wanted key
+        self._in_flight.add(key)
+        samples_dir = self._signals_root / key[0] / "samples"
+        self._pool.run(load_sample_job, samples_dir, key[0], key[1],
+                       returned=self._on_load_returned, aborted=self._on_load_aborted, priority=priority)
+
+    def _on_load_returned(self, outcome: SampleOutcome) -> None:
+        key = (outcome.signal, outcome.sample_id)
+        if key not in self._in_flight:
+            return  # started before the data folder changed
+        self._in_flight.discard(key)
+        current = self._wanted is not None and self._wanted[1] == key
+        if outcome.sample is not None:
+            if self._signals_root is None or outcome.sample.npz_path.parent.parent.parent != self._signals_root:
+                return  # loaded from a root that is no longer open
+            self.cache.put(key, outcome.sample, outcome.stamp)
+            if self._failed.pop(key, None) is not None:
+                self.sample_recovered.emit(*key)
+            if current:
+                self.sample_loaded.emit(outcome.signal, outcome.sample)
+            return
+        message = outcome.message or "cannot load"
+        self._failed[key] = message
+        self.sample_invalid.emit(outcome.signal, outcome.sample_id, message)
+        if current:
+            self.sample_failed.emit(outcome.signal, outcome.sample_id, message, outcome.path or "")
+
+    def _on_load_aborted(self) -> None:
+        self._in_flight.clear()

@@ -1,0 +1,118 @@
+"""Split versions of one signal: listing, preview, extend, create, rollback and diff.
+
+Every operation runs on a worker over :class:`~specgui.core.splits.SplitManager`; one write
+runs at a time. Facts: ``versions_listed``, ``extend_previewed``, ``split_changed`` (a
+version was written or made active), ``split_failed`` (refused: the core's message, and
+whether the split was changed by someone else since the preview), ``diff_computed``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from specgui.core.splits import ExtendPreview
+
+from ..workers import WorkerPool
+from .jobs import (
+    DiffOutcome,
+    SplitOutcome,
+    VersionsOutcome,
+    create_split_job,
+    diff_job,
+    extend_job,
+    list_versions_job,
+    preview_extend_job,
+    set_active_job,
+)
+
+BUSY_MESSAGE = "Another split operation is still running; try again when it has finished."
+
+
+class SplitController(QObject):
+    """See the module docstring; ``signals_root`` is set when a data folder is opened."""
+
+    versions_listed = Signal(object)  # VersionsOutcome
+    extend_previewed = Signal(object)  # ExtendPreview
+    split_changed = Signal(str, int, str)  # signal, version, message
+    split_failed = Signal(str, str, bool)  # signal, message, stale
+    diff_computed = Signal(object)  # DiffOutcome
+
+    def __init__(self, pool: WorkerPool, parent: QObject | None = None):
+        super().__init__(parent)
+        self._pool = pool
+        self.signals_root: Path | None = None
+        self._list_generation = 0
+        self._writing = False
+
+    @property
+    def is_writing(self) -> bool:
+        return self._writing
+
+    def set_signals_root(self, signals_root: str | Path | None) -> None:
+        self.signals_root = Path(signals_root) if signals_root is not None else None
+        self._list_generation += 1
+
+    # -- reads -----------------------------------------------------------------------
+    def list_versions(self, signal: str) -> None:
+        """List ``signal``'s versions; an older listing still running is dropped on arrival."""
+        if self.signals_root is None:
+            return
+        self._list_generation += 1
+        self._pool.run(list_versions_job, self._list_generation, self.signals_root, signal,
+                       returned=self._on_versions_listed)
+
+    def preview_extend(self, signal: str, exclude: tuple[str, ...] = ()) -> None:
+        if self.signals_root is not None:
+            self._pool.run(preview_extend_job, self.signals_root, signal, tuple(exclude),
+                           returned=self._on_extend_previewed)
+
+    def diff(self, signal: str, a: int, b: int) -> None:
+        if self.signals_root is not None:
+            self._pool.run(diff_job, self.signals_root, signal, a, b, returned=self._on_diff_computed)
+
+    # -- writes ----------------------------------------------------------------------
+    def extend(self, preview: ExtendPreview) -> None:
+        """Write what ``preview`` showed (its IDs, against its parent version)."""
+        self._write(preview.signal, extend_job, preview)
+
+    def create_split(self, signal: str, val_ratio: float, seed: int) -> None:
+        self._write(signal, create_split_job, signal, val_ratio, seed)
+
+    def set_active(self, signal: str, version: int) -> None:
+        self._write(signal, set_active_job, signal, version)
+
+    def _write(self, signal: str, job, *args) -> None:
+        if self.signals_root is None:
+            return
+        if self._writing:
+            self.split_failed.emit(signal, BUSY_MESSAGE, False)
+            return
+        self._writing = True
+        self._pool.run(job, self.signals_root, *args, returned=self._on_split_written,
+                       finished=self._on_split_finished, long=True)
+
+    # -- results ---------------------------------------------------------------------
+    def _on_versions_listed(self, outcome: VersionsOutcome) -> None:
+        if outcome.generation == self._list_generation:
+            self.versions_listed.emit(outcome)
+
+    def _on_extend_previewed(self, outcome) -> None:
+        if isinstance(outcome, SplitOutcome):
+            self.split_failed.emit(outcome.signal, outcome.error or "", False)
+        else:
+            self.extend_previewed.emit(outcome)
+
+    def _on_split_written(self, outcome: SplitOutcome) -> None:
+        self._writing = False
+        if outcome.error:
+            self.split_failed.emit(outcome.signal, outcome.error, outcome.stale)
+        else:
+            self.split_changed.emit(outcome.signal, outcome.version or 0, outcome.message)
+
+    def _on_split_finished(self) -> None:
+        self._writing = False  # also after a cancel or an unexpected error
+
+    def _on_diff_computed(self, outcome: DiffOutcome) -> None:
+        self.diff_computed.emit(outcome)
