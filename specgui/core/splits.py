@@ -217,19 +217,26 @@ class SplitManager:
         splits_dir = self.splits_dir(signal_name)
         if not self.signal_dir(signal_name).is_dir():
             raise SplitStateError(self.signal_dir(signal_name), f"no signal folder for {signal_name}")
+        # Every refusal comes before the folder and the lock file are made: a refusal writes nothing.
+        # One scan, outside the lock: a sample that lands after it is simply pending for v2.
+        self._refuse_existing(signal_name, splits_dir)
+        ids = self.scan(signal_name).complete
+        if not ids:
+            raise SplitStateError(self.signal_dir(signal_name) / "samples", f"no samples found for {signal_name}")
         splits_dir.mkdir(parents=True, exist_ok=True)
         with split_lock(splits_dir):
             remove_stale_temps(splits_dir)
-            return self._create_initial_locked(signal_name, splits_dir, val_ratio, random_seed, notes)
+            return self._create_initial_locked(signal_name, splits_dir, ids, val_ratio, random_seed, notes)
 
-    def _create_initial_locked(self, signal_name, splits_dir, val_ratio, random_seed, notes) -> int:
+    @staticmethod
+    def _refuse_existing(signal_name: str, splits_dir: Path) -> None:
         existing = version_numbers(splits_dir)
         if existing:
             raise SplitVersionExistsError(splits_dir / version_file_name(existing[0]),
                                           f"{signal_name} already has split versions (v{existing[-1]} is the newest)")
-        ids = self.scan(signal_name).complete  # re-read under the lock
-        if not ids:
-            raise SplitStateError(self.signal_dir(signal_name) / "samples", f"no samples found for {signal_name}")
+
+    def _create_initial_locked(self, signal_name, splits_dir, ids, val_ratio, random_seed, notes) -> int:
+        self._refuse_existing(signal_name, splits_dir)  # again under the lock: another writer may have won
         train, val = initial_membership(ids, val_ratio, random_seed)
         percent = round(100 * val_ratio)
         data = {
@@ -271,7 +278,9 @@ class SplitManager:
             if expected_parent is not None and preview.parent_version != expected_parent:
                 raise StaleSplitError(splits_dir, expected_parent, preview.parent_version)
             if parent is None:
-                return self._create_initial_locked(signal_name, splits_dir, 0.2, 42, None)
+                if not preview.added:
+                    raise SplitStateError(self.signal_dir(signal_name) / "samples", f"no samples found for {signal_name}")
+                return self._create_initial_locked(signal_name, splits_dir, preview.added, 0.2, 42, None)
             if preview.is_noop:
                 if preview.note:  # a broken active.json is repaired even with nothing to add
                     point_active(splits_dir, parent)
@@ -338,13 +347,17 @@ class SplitManager:
     def set_active_version(self, signal_name: str, version: int) -> None:
         """Point ``active.json`` at ``version`` (rollback); refused if its val differs from v1's."""
         splits_dir = self.splits_dir(signal_name)
+        self._activatable(signal_name, version)  # refuse before the lock: a refusal creates no folder or lock file
         with split_lock(splits_dir):
             remove_stale_temps(splits_dir)
-            target = self.read_version(signal_name, version)
-            first = self.read_version(signal_name, 1)
-            if set(target.val) != set(first.val):
-                raise SplitStateError(target.path, f"its validation set differs from v1's; refusing to make v{version} active")
-            point_active(splits_dir, target)
+            point_active(splits_dir, self._activatable(signal_name, version))
+
+    def _activatable(self, signal_name: str, version: int) -> SplitVersion:
+        target = self.read_version(signal_name, version)
+        first = target if version == 1 else self.read_version(signal_name, 1)
+        if set(target.val) != set(first.val):
+            raise SplitStateError(target.path, f"its validation set differs from v1's; refusing to make v{version} active")
+        return target
 
     def _resolve_active_warning(self, signal_name: str) -> ActiveResolution:
         resolution = self.resolve_active(signal_name)
