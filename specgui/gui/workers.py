@@ -164,9 +164,9 @@ class WorkerPool(QObject):
         """
         deadline = time.monotonic() + timeout_s
         for worker in list(self._workers.values()):
-            if self._pool.tryTake(worker):
+            if self._pool.tryTake(worker):  # queued, never started
                 self._forget(worker.signals)
-                continue
+        for worker in list(self._workers.values()):
             if not worker.wait(max(0.0, deadline - time.monotonic())):
                 return False
         return True

@@ -1,0 +1,53 @@
+"""Starting the window: the QApplication, the state, the main window, the first folder."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from .app_state import AppState
+from .main_window import MainWindow
+from .settings import APPLICATION, ORGANIZATION, AppSettings
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+
+
+def ensure_application(argv: list[str] | None = None) -> QApplication:
+    """The running QApplication, created (Fusion style, app icon) if there is none."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else [sys.argv[0]])
+        app.setStyle("Fusion")
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    icon = RESOURCES / "icon.png"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def create_window(root: str | os.PathLike | None = None, *, settings: AppSettings | None = None,
+                  poll_ms: int | None = None) -> MainWindow:
+    """A main window over a new :class:`AppState`, opening ``root`` (else the last one)."""
+    settings = settings if settings is not None else AppSettings()
+    state = AppState(**({} if poll_ms is None else {"poll_ms": poll_ms}))
+    window = MainWindow(state, settings)
+    state.setParent(window)
+    start = root if root is not None else settings.last_root()
+    if start is not None:
+        window.open_root(str(start))
+    else:
+        window.view.show_error("No data folder open. Use File → Open folder… (Ctrl+O).")
+    return window
+
+
+def run_gui(root: str | None = None) -> int:
+    """Open the window and run the event loop until it is closed; returns the exit code."""
+    app = ensure_application()
+    window = create_window(root)
+    window.show()
+    return app.exec()

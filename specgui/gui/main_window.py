@@ -1,0 +1,179 @@
+"""The main window: layout, menus, shortcuts and remembered settings; nothing else.
+
+Tree on the left; spectrogram over the split-version panel in the middle; a tab column on
+the right holding the metadata panel, where later panels (sanity pass, audit) are added
+with :meth:`MainWindow.add_panel`. Facts and intents are connected in :mod:`.window_wiring`.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
+
+from specgui import __version__
+from specgui.core.sample_status import SampleStatus
+
+from .app_state import AppState
+from .settings import AppSettings
+from .shortcuts import SHORTCUTS, ShortcutsDialog
+from .views.metadata_panel import MetadataPanel
+from .views.spectrogram_view import SpectrogramView
+from .widgets.job_progress import JobProgress
+from .widgets.sample_tree_panel import SampleTreePanel
+from .widgets.split_panel import SplitPanel
+from .window_wiring import WindowWiring
+
+WINDOW_TITLE = "specgui"
+SPLITTERS = ("main", "center", "right")
+
+
+class MainWindow(QMainWindow):
+    """Owns the panels; ``state`` does the work, :class:`WindowWiring` routes facts."""
+
+    def __init__(self, state: AppState, settings: AppSettings | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.settings = settings if settings is not None else AppSettings()
+        self.setWindowTitle(WINDOW_TITLE)
+        self.tree_panel = SampleTreePanel()
+        self.view = SpectrogramView()
+        self.metadata = MetadataPanel()
+        self.split_panel = SplitPanel()
+        self.job_progress = JobProgress()
+        self.side_tabs = QTabWidget()
+        self.side_tabs.addTab(self.metadata, "Metadata")
+        self.splitters = {name: QSplitter() for name in SPLITTERS}
+        self.splitters["center"].setOrientation(Qt.Orientation.Vertical)
+        self.splitters["right"].setOrientation(Qt.Orientation.Vertical)
+        self.splitters["center"].addWidget(self.view)
+        self.splitters["center"].addWidget(self.split_panel)
+        self.splitters["right"].addWidget(self.side_tabs)
+        for widget in (self.tree_panel, self.splitters["center"], self.splitters["right"]):
+            self.splitters["main"].addWidget(widget)
+        self.splitters["main"].setSizes([340, 880, 380])
+        self.splitters["center"].setSizes([700, 300])
+        for splitter in self.splitters.values():
+            splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitters["main"])
+        self.statusBar().addPermanentWidget(self.job_progress)
+        self._build_menus()
+        self.wiring = WindowWiring(self, state)
+        self._restore_settings()
+
+    # -- extension point -----------------------------------------------------------------
+    def add_panel(self, title: str, widget: QWidget) -> int:
+        """Add a tab beside Metadata (the sanity and audit panels plug in here)."""
+        index = self.side_tabs.addTab(widget, title)
+        self.panels_menu.addAction(title, partial(self.side_tabs.setCurrentWidget, widget))
+        return index
+
+    # -- menus ---------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        go_menu = bar.addMenu("&Go")
+        view_menu = bar.addMenu("&View")
+        self.panels_menu = view_menu.addMenu("Panels")
+        help_menu = bar.addMenu("&Help")
+        menus = {"open_folder": file_menu, "refresh": file_menu, "close": file_menu,
+                 "reset_view": view_menu, "focus_filter": view_menu, "cancel_jobs": file_menu}
+        self.shortcut_actions: dict[str, QAction] = {}
+        for shortcut in SHORTCUTS:
+            action = QAction(shortcut.text, self)
+            action.setShortcuts([QKeySequence(k) for k in shortcut.keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(getattr(self, shortcut.action))
+            menus.get(shortcut.action, go_menu).addAction(action)
+            self.shortcut_actions[shortcut.action] = action
+        help_menu.addAction("Keyboard shortcuts…", self.show_shortcuts)
+        help_menu.addAction("About specgui…", self.show_about)
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self).exec()
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About specgui", (
+            f"<b>specgui {__version__}</b><p>Browse labelled RF spectrograms and their boxes, and "
+            "manage versioned train/validation splits.</p><p>Validation is frozen at v1; new samples "
+            "only ever go to train. Split files stay compatible with the labeling backend.</p>"))
+
+    # -- actions (the shortcut table names these) -----------------------------------------
+    def next_sample(self) -> None:
+        self.tree_panel.step(+1)
+
+    def previous_sample(self) -> None:
+        self.tree_panel.step(-1)
+
+    def next_pending(self) -> None:
+        self._jump(SampleStatus.PENDING, True)
+
+    def previous_pending(self) -> None:
+        self._jump(SampleStatus.PENDING, False)
+
+    def next_invalid(self) -> None:
+        self._jump(SampleStatus.INVALID, True)
+
+    def previous_invalid(self) -> None:
+        self._jump(SampleStatus.INVALID, False)
+
+    def _jump(self, status: SampleStatus, forward: bool) -> None:
+        if not self.tree_panel.jump(status, forward):
+            self.statusBar().showMessage(f"No {status.value} sample in view", 4000)
+
+    def reset_view(self) -> None:
+        self.view.reset_view()
+
+    def focus_filter(self) -> None:
+        self.tree_panel.filter_edit.setFocus()
+        self.tree_panel.filter_edit.selectAll()
+
+    def refresh(self) -> None:
+        self.state.refresh()
+
+    def cancel_jobs(self) -> None:
+        if self.job_progress.isVisible():
+            self.state.cancel_long_jobs()
+
+    def open_folder(self) -> None:
+        start = self.settings.last_root() or ""
+        folder = QFileDialog.getExistingDirectory(self, "Open a data folder (training_data or its signals/)", start)
+        if folder:
+            self.open_root(folder)
+
+    def select_on_open(self, spec: str) -> None:
+        """Select ``SIGNAL/SAMPLE_ID`` once the folder has been scanned."""
+        signal, _, sample_id = spec.partition("/")
+        self.wiring.pending_select = (signal, sample_id or None)
+
+    def open_root(self, root: str) -> None:
+        self.view.clear()
+        self.metadata.clear()
+        self.state.open_root(root)
+
+    # -- settings ------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        geometry = self.settings.blob("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        for name, splitter in self.splitters.items():
+            state = self.settings.blob(f"window/splitter_{name}")
+            if state is not None:
+                splitter.restoreState(state)
+        self.view.apply_view_settings(self.settings.view_settings())
+
+    def save_settings(self) -> None:
+        self.settings.set_blob("window/geometry", QByteArray(self.saveGeometry()))
+        for name, splitter in self.splitters.items():
+            self.settings.set_blob(f"window/splitter_{name}", QByteArray(splitter.saveState()))
+        self.settings.set_view_settings(self.view.view_settings())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        """Remember the layout, then cancel and wait for every worker before closing."""
+        self.save_settings()
+        self.statusBar().showMessage("Waiting for background work to stop…")
+        self.state.shutdown()
+        super().closeEvent(event)

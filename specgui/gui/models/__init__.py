@@ -1,0 +1,1 @@
+"""Qt item models over the state's arrays: the sample tree and the split-version table."""

@@ -1,0 +1,58 @@
+"""Two split versions side by side: what train and val gained and lost from a to b."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QStringListModel
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGridLayout, QLabel, QListView, QVBoxLayout, QWidget
+
+from ..state.jobs import DiffOutcome
+
+FROZEN_BADGE = ("<span style='background:#1f7a3a; color:white; padding:2px 6px; border-radius:4px'>"
+                "val frozen</span>")
+CHANGED_BADGE = ("<span style='background:#b3261e; color:white; padding:2px 6px; border-radius:4px'>"
+                 "val differs from v1</span>")
+
+
+class DiffDialog(QDialog):
+    """Four lists (train added/removed, val added/removed) and a 'val frozen' badge per side."""
+
+    def __init__(self, outcome: DiffOutcome, parent: QWidget | None = None):
+        super().__init__(parent)
+        diff = outcome.diff
+        assert diff is not None
+        self.setWindowTitle(f"{outcome.signal}: v{diff.a} → v{diff.b}")
+        header = QLabel(
+            f"<p><b>v{diff.a}</b> {_badge(outcome.a_val_frozen)} &nbsp;→&nbsp; "
+            f"<b>v{diff.b}</b> {_badge(outcome.b_val_frozen)}</p>"
+            + ("<p>Validation sets are identical.</p>" if diff.val_unchanged
+               else "<p><b>The validation sets differ.</b></p>"))
+        header.setWordWrap(True)
+        grid = QGridLayout()
+        self._models = []
+        lists = (("Train added", diff.train_added), ("Train removed", diff.train_removed),
+                 ("Val added", diff.val_added), ("Val removed", diff.val_removed))
+        for i, (title, ids) in enumerate(lists):
+            grid.addWidget(QLabel(f"<b>{title}</b> ({len(ids):,})"), 0, i)
+            view = QListView()
+            view.setUniformItemSizes(True)
+            model = QStringListModel(list(ids), self)
+            self._models.append(model)
+            view.setModel(model)
+            grid.addWidget(view, 1, i)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(header)
+        layout.addLayout(grid, 1)
+        layout.addWidget(buttons)
+        self.resize(720, 440)
+
+    def list_contents(self) -> dict[str, list[str]]:
+        """The four lists' IDs by title (for tests and copy-out)."""
+        keys = ("train_added", "train_removed", "val_added", "val_removed")
+        return {k: m.stringList() for k, m in zip(keys, self._models)}
+
+
+def _badge(frozen: bool) -> str:
+    return FROZEN_BADGE if frozen else CHANGED_BADGE

@@ -1,0 +1,157 @@
+"""The sample tree panel: filter field, state filter, the signals → samples tree, a legend.
+
+Intents: ``sample_requested(signal, sample_id, neighbour_ids)`` when the current sample
+changes (the neighbours are for prefetching), ``signal_requested(signal)`` when the current
+signal changes, ``selection_cleared()``. Facts in: :meth:`show_snapshots`,
+:meth:`update_snapshot`, :meth:`mark_invalid`. Navigation: :meth:`step`, :meth:`jump`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTreeView, QVBoxLayout, QWidget
+
+from specgui.core.sample_status import SampleStatus
+
+from ..models.sample_tree_model import KeyRole, SampleTreeModel
+from ..models.tree_navigation import find_status, neighbour_ids, step
+from ..state.snapshot import SignalSnapshot
+from .status_legend import StatusLegend
+from .status_style import status_icon
+
+FILTER_DELAY_MS = 150
+PREFETCH_REACH = 1
+
+
+class SampleTreePanel(QWidget):
+    """See the module docstring."""
+
+    sample_requested = Signal(str, str, object)  # signal, sample ID, neighbour IDs
+    signal_requested = Signal(str)
+    selection_cleared = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.model = SampleTreeModel(self)
+        self.filter_edit = QLineEdit(placeholderText="Filter sample IDs…", clearButtonEnabled=True)
+        self.filter_edit.setToolTip("Show only samples whose ID contains this text (any case)")
+        self.state_combo = QComboBox()
+        self.state_combo.addItem("All states", None)
+        for status in SampleStatus:
+            self.state_combo.addItem(status_icon(status), status.value, status)
+        self.state_combo.setToolTip("Show only samples in this state")
+        self.tree = QTreeView(uniformRowHeights=True, alternatingRowColors=True)
+        self.tree.setModel(self.model)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.header().setStretchLastSection(False)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.legend = StatusLegend()
+        self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self._on_filter_timer_timeout)
+        self._current_signal: str | None = None
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.filter_edit, 1)
+        bar.addWidget(self.state_combo)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.legend)
+
+        self.filter_edit.textChanged.connect(self._on_filter_text_changed)
+        self.state_combo.currentIndexChanged.connect(self._on_filter_timer_timeout)
+        self.tree.selectionModel().currentChanged.connect(self._on_current_changed)
+        self.model.layoutChanged.connect(self._on_model_layout_changed)
+
+    # -- facts in ----------------------------------------------------------------------
+    def show_snapshots(self, snapshots) -> None:
+        """A new tree: show it expanded, keeping the current sample if it is still there."""
+        key = self.current_key()
+        self.model.set_snapshots(snapshots)
+        for row in range(self.model.rowCount()):  # not expandAll(): it visits every sample row
+            self.tree.expand(self.model.index(row, 0))
+        if key is None or not self.select(*key):
+            self._current_signal = None
+            if snapshots:
+                self._emit_signal(snapshots[0].name)
+        self._update_legend()
+
+    def update_snapshot(self, snapshot: SignalSnapshot) -> None:
+        new = self.model.signal_row(snapshot.name) is None
+        self.model.update_snapshot(snapshot)
+        if new:
+            self.tree.expand(self.model.find(snapshot.name, None))
+        self._update_legend()
+
+    def mark_invalid(self, signal: str, sample_id: str, reason: str) -> None:
+        self.model.mark_invalid(signal, sample_id, reason)
+        self._update_legend()
+
+    # -- navigation --------------------------------------------------------------------
+    def current_key(self) -> tuple[str, str | None] | None:
+        index = self.tree.currentIndex()
+        return self.model.data(index, KeyRole) if index.isValid() else None
+
+    def select(self, signal: str, sample_id: str | None) -> bool:
+        """Make ``sample_id`` of ``signal`` current (scrolled to); False if it is not shown."""
+        index = self.model.find(signal, sample_id)
+        if not index.isValid():
+            return False
+        self._set_current(index)
+        return True
+
+    def step(self, delta: int) -> bool:
+        """Move ``delta`` samples down (up if negative) through every signal in order."""
+        return self._set_current(step(self.model, self.tree.currentIndex(), delta))
+
+    def jump(self, status: SampleStatus, forward: bool = True) -> bool:
+        """Go to the next (previous) sample with ``status``, wrapping around."""
+        return self._set_current(find_status(self.model, self.tree.currentIndex(), status, forward))
+
+    def _set_current(self, index: QModelIndex) -> bool:
+        if not index.isValid():
+            return False
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.tree.selectionModel().setCurrentIndex(index, flags)
+        self.tree.scrollTo(index)
+        return True
+
+    # -- handlers ----------------------------------------------------------------------
+    def _on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        key = self.model.data(current, KeyRole) if current.isValid() else None
+        if key is None:
+            self.selection_cleared.emit()
+            return
+        signal, sample_id = key
+        self._emit_signal(signal)
+        if sample_id is not None:
+            self.sample_requested.emit(signal, sample_id, neighbour_ids(self.model, current, PREFETCH_REACH))
+
+    def _emit_signal(self, signal: str) -> None:
+        if signal != self._current_signal:
+            self._current_signal = signal
+            self._update_legend()
+            self.signal_requested.emit(signal)
+
+    def _on_filter_text_changed(self, _text: str) -> None:
+        self._filter_timer.start()
+
+    def _on_filter_timer_timeout(self, *_args) -> None:
+        self.model.set_filter(self.filter_edit.text().strip(), self.state_combo.currentData())
+        self._update_legend()
+
+    def _on_model_layout_changed(self, *_args) -> None:
+        current = self.tree.currentIndex()
+        if current.isValid():  # a filtered-out sample stays shown in the view until another is picked
+            self.tree.scrollTo(current)
+
+    def _update_legend(self) -> None:
+        row = self.model.signal_row(self._current_signal) if self._current_signal else None
+        if row is None:
+            self.legend.show_counts(None, None)
+            return
+        rows = self.model.signal_rows(row)
+        self.legend.show_counts(rows.counts(), rows.snapshot)

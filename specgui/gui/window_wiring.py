@@ -1,0 +1,123 @@
+"""Connects the window's widgets to the app state: intents to ``request_*``, facts to widgets.
+
+Widgets never see each other or the core; this object is the only place that knows which
+fact goes to which widget. All of it runs on the main thread (the controllers emit their
+facts there), so plain bound-method connections suffice.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+
+from specgui.core.sample_loading import LoadedSample
+
+from .app_state import AppState
+from .state.snapshot import SignalSnapshot
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+STATUS_TIMEOUT_MS = 8000
+
+
+class WindowWiring(QObject):
+    """Routes facts to the window's widgets; see the module docstring."""
+
+    def __init__(self, window: MainWindow, state: AppState):
+        super().__init__(window)
+        self.window, self.state = window, state
+        self.pending_select: tuple[str, str | None] | None = None  # from --select
+        tree, splits, view = window.tree_panel, window.split_panel, window.view
+
+        # intents → state
+        tree.sample_requested.connect(state.request_sample)
+        tree.signal_requested.connect(self._on_signal_requested)
+        tree.selection_cleared.connect(self._on_selection_cleared)
+        splits.membership_requested.connect(state.request_membership)
+        splits.extend_preview_requested.connect(state.request_extend_preview)
+        splits.extend_requested.connect(state.request_extend)
+        splits.create_split_requested.connect(state.request_create_split)
+        splits.set_active_requested.connect(state.request_set_active)
+        splits.diff_requested.connect(state.request_diff)
+        splits.notice_changed.connect(self._on_notice_changed)
+        window.job_progress.cancel_requested.connect(state.cancel_long_jobs)
+        window.metadata.box_selected.connect(view.highlight_box)
+        view.view_settings_changed.connect(self._on_view_settings_changed)
+
+        # facts → widgets
+        state.scans.root_opened.connect(self._on_root_opened)
+        state.scans.root_failed.connect(self._on_root_failed)
+        state.scans.signals_scanned.connect(self._on_signals_scanned)
+        state.scans.signal_updated.connect(self._on_signal_updated)
+        state.samples.sample_loaded.connect(self._on_sample_loaded)
+        state.samples.sample_failed.connect(self._on_sample_failed)
+        state.samples.sample_invalid.connect(tree.mark_invalid)
+        state.splits.versions_listed.connect(splits.show_versions)
+        state.splits.extend_previewed.connect(splits.show_extend_preview)
+        state.splits.split_failed.connect(splits.show_split_failed)
+        state.splits.diff_computed.connect(splits.show_diff)
+        state.pool.long_busy_changed.connect(window.job_progress.set_running)
+        state.pool.long_busy_changed.connect(splits.set_busy)
+        state.pool.progress_changed.connect(window.job_progress.show_progress)
+        state.status_message.connect(self._on_status_message)
+
+    # -- intents that need the state's answer first ----------------------------------------
+    def _on_signal_requested(self, signal: str) -> None:
+        snapshot = self.state.scans.snapshot(signal)
+        if snapshot is not None:
+            self.window.split_panel.set_snapshot(snapshot)
+        self.state.request_versions(signal)
+
+    def _on_selection_cleared(self) -> None:
+        self.state.clear_sample()
+        self.window.view.clear()
+        self.window.metadata.clear()
+
+    # -- facts ---------------------------------------------------------------------------
+    def _on_root_opened(self, signals_root: str) -> None:
+        self.window.setWindowTitle(f"{signals_root} — specgui")
+        self.window.settings.set_last_root(str(self.state.scans.root or signals_root))
+
+    def _on_root_failed(self, message: str) -> None:
+        self.window.view.show_error(message)
+        self._on_status_message(message)
+
+    def _on_signals_scanned(self, snapshots: tuple[SignalSnapshot, ...]) -> None:
+        self.window.tree_panel.show_snapshots(snapshots)
+        if self.pending_select is not None:
+            wanted, self.pending_select = self.pending_select, None
+            if not self.window.tree_panel.select(*wanted):
+                self._on_status_message(f"--select: {'/'.join(filter(None, wanted))} is not in this folder")
+                return
+        total = sum(len(s.ids) for s in snapshots)
+        self._on_status_message(f"{len(snapshots)} signal(s), {total:,} sample(s)")
+        if not snapshots:
+            self.window.view.show_error("No signal folders here. Open training_data/ or training_data/signals/.",
+                                        str(self.state.scans.signals_root or ""))
+
+    def _on_signal_updated(self, snapshot: SignalSnapshot) -> None:
+        self.window.tree_panel.update_snapshot(snapshot)
+        if snapshot.name == self.window.split_panel.signal:
+            self.window.split_panel.set_snapshot(snapshot)
+
+    def _on_sample_loaded(self, signal: str, sample: LoadedSample) -> None:
+        self.window.view.show_sample(sample)
+        self.window.metadata.show_metadata(sample.sample_id, sample.labels.metadata,
+                                           {"npz": sample.npz_path, "json": sample.json_path})
+
+    def _on_sample_failed(self, signal: str, sample_id: str, message: str, path: str) -> None:
+        self.window.view.show_error(message, path or None)
+        self.window.metadata.clear()
+        self._on_status_message(f"{signal}/{sample_id} cannot be shown: {message}")
+
+    def _on_notice_changed(self, text: str) -> None:
+        if text:
+            self._on_status_message(text)
+
+    def _on_status_message(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, STATUS_TIMEOUT_MS)
+
+    def _on_view_settings_changed(self) -> None:
+        self.window.settings.set_view_settings(self.window.view.view_settings())

@@ -1,0 +1,66 @@
+"""Fixtures for the window tests: isolated settings, small real data folders, a window.
+
+Every test runs with ``SPECGUI_SETTINGS_FILE`` in its temp dir, so the user's settings are
+never read or written. Windows are closed at teardown, which cancels and waits for workers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers import make_signal
+
+SIGNALS = {"alpha": ["a00", "a01", "a02", "a03", "a04", "a05"], "beta": ["b00", "b01", "b02"]}
+WAIT_MS = 15_000
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "settings" / "specgui.ini"
+    monkeypatch.setenv("SPECGUI_SETTINGS_FILE", str(path))
+    return path
+
+
+@pytest.fixture
+def signals_root(tmp_path) -> Path:
+    """Two signals of tiny samples, no splits yet."""
+    root = tmp_path / "signals"
+    for name, ids in SIGNALS.items():
+        make_signal(root, name, ids, boxes=[{"x_min": 2, "y_min": 3, "x_max": 20, "y_max": 14}])
+    return root
+
+
+@pytest.fixture
+def open_window(qtbot):
+    """``open_window(root)``: a shown window whose tree is filled (waits for the scan)."""
+    windows = []
+
+    def factory(root, *, wait: bool = True, size=(1200, 800)):
+        from specgui.gui.app import create_window
+
+        window = create_window(root, poll_ms=0)
+        qtbot.addWidget(window)
+        window.resize(*size)
+        window.show()
+        windows.append(window)
+        if wait:
+            qtbot.waitUntil(lambda: window.tree_panel.model.rowCount() > 0, timeout=WAIT_MS)
+        return window
+
+    yield factory
+    for window in windows:
+        window.close()
+        assert all(worker.is_done for worker in window.state.pool.active())
+
+
+def select_and_wait(qtbot, window, signal: str, sample_id: str) -> None:
+    """Select a sample and wait until its image and boxes are painted."""
+    with qtbot.waitSignal(window.view.sample_painted, timeout=WAIT_MS,
+                          check_params_cb=lambda painted: painted == sample_id):
+        assert window.tree_panel.select(signal, sample_id)
+
+
+def current_ids(window) -> tuple[str, str | None] | None:
+    return window.tree_panel.current_key()
