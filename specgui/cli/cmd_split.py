@@ -1,0 +1,301 @@
+"""``specgui split ACTION ROOT SIGNAL``: create, extend, show, list, diff, verify, activate.
+
+Every action takes ``--json`` and then writes exactly one JSON object on stdout. Exit 0 ok,
+1 problems found (verify), 2 bad usage or bad input (the message names the file). Notes
+about a recovered ``active.json`` go to stderr and into the JSON ``notes`` list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+from pathlib import Path
+
+from specgui.core.errors import DataRootError, SplitStateError, StaleSplitError
+from specgui.core.sample_index import list_signals, resolve_signals_root
+from specgui.core.split_store import read_active_pointer
+from specgui.core.split_verify import verify_splits
+from specgui.core.split_version import SplitVersion
+from specgui.core.splits import SplitManager, VersionSummary
+
+from .errors import collect_notes, reports_core_errors
+from .output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json, say, to_jsonable
+
+SHOWN_IDS = 10  # IDs listed per group in plain-text output; --json always has all
+
+
+def _version_number(text: str) -> int:
+    value = int(text.lstrip("vV"))
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"versions start at 1, got {text}")
+    return value
+
+
+def _ratio(text: str) -> float:
+    value = float(text)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1 (exclusive), got {text}")
+    return value
+
+
+def register(subparsers) -> None:
+    split = subparsers.add_parser("split", help="create, extend, inspect and roll back split versions",
+                                  description="Versioned train/val splits of one signal. ROOT is the "
+                                              "signals folder or its parent.")
+    split.set_defaults(func=lambda args: (split.print_help(), EXIT_USAGE)[1])
+    actions = split.add_subparsers(dest="split_command", metavar="ACTION")
+
+    def add(name: str, text: str, func):
+        parser = actions.add_parser(name, help=text, description=text)
+        parser.add_argument("root", metavar="ROOT", help="the signals folder or its parent")
+        parser.add_argument("signal", metavar="SIGNAL", help="signal folder name")
+        parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+        parser.set_defaults(func=reports_core_errors(func))
+        return parser
+
+    p = add("create", "write v1: seeded shuffle of the sorted IDs, the seed's algorithm", _create)
+    p.add_argument("--val-ratio", type=_ratio, default=0.2, metavar="R", help="validation share (default 0.2)")
+    p.add_argument("--seed", type=int, default=42, metavar="S", help="shuffle seed (default 42, as the seed)")
+    p.add_argument("--notes", metavar="T", help="text stored in the version's 'notes'")
+    p = add("extend", "add pending samples to train as a new version (val never changes)", _extend)
+    p.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
+    p.add_argument("--expect-version", type=_version_number, metavar="N",
+                   help="refuse unless the active version is still N (what you previewed)")
+    p.add_argument("--ids", nargs="+", metavar="ID", help="add only these sample IDs")
+    p.add_argument("--notes", metavar="T", help="text stored in the version's 'notes'")
+    p = add("show", "one version's metadata and counts (default: the active one)", _show)
+    p.add_argument("--version", type=_version_number, metavar="N", help="show vN instead of the active version")
+    p.add_argument("--ids", action="store_true", help="list the sample IDs too")
+    add("list", "every version, the active one marked", _list)
+    p = add("diff", "membership changes from version A to version B", _diff)
+    p.add_argument("a", type=_version_number, metavar="A")
+    p.add_argument("b", type=_version_number, metavar="B")
+    add("verify", "check the split files against each other and the samples (exit 1 on problems)", _verify)
+    p = add("activate", "make version N the active one (rollback); refused if its val differs from v1's", _activate)
+    p.add_argument("version", type=_version_number, metavar="N")
+    _register_health(actions)
+
+
+def _register_health(actions) -> None:
+    """``split health`` comes from ``cmd_health`` when that module exists."""
+    try:
+        cmd_health = importlib.import_module("specgui.cli.cmd_health")
+    except ModuleNotFoundError as exc:
+        if exc.name != "specgui.cli.cmd_health":
+            raise
+        return
+    if hasattr(cmd_health, "register_under_split"):
+        cmd_health.register_under_split(actions)
+
+
+def _open(args) -> tuple[SplitManager, Path]:
+    """The manager and signal folder; exit-2 errors name the folder that is wrong."""
+    root = os.path.abspath(args.root)  # messages and JSON name absolute paths
+    signals_root = resolve_signals_root(root)
+    manager = SplitManager(root)
+    signal_dir = manager.signal_dir(args.signal)
+    if not signal_dir.is_dir():
+        known = ", ".join(list_signals(signals_root)) or "none"
+        raise DataRootError(signal_dir, f"no signal folder named {args.signal!r} (signals here: {known})")
+    return manager, signal_dir
+
+
+def version_info(split: SplitVersion) -> dict:
+    """A version's metadata and counts, as shown by every action."""
+    raw = split.raw
+    return {
+        "version": split.version, "path": str(split.path), "created_at": split.created_at,
+        "train_count": len(split.train), "val_count": len(split.val),
+        "total_samples": raw.get("total_samples", len(split.train) + len(split.val)),
+        "val_ratio": raw.get("val_ratio"), "random_seed": split.random_seed,
+        "parent_version": split.parent_version, "samples_added": split.samples_added, "notes": split.notes,
+    }
+
+
+def _row(summary: VersionSummary, active: int | None) -> dict:
+    row = to_jsonable(summary)
+    del row["is_active"]
+    return {"version": summary.version, "active": summary.version == active, **row}
+
+
+def _emit(args, payload: dict, lines: list[str], code: int = EXIT_OK) -> int:
+    if args.json:
+        emit_json(payload)
+    else:
+        for line in lines:
+            say(line)
+    return code
+
+
+def _ids_line(label: str, ids) -> str:
+    shown = ", ".join(ids[:SHOWN_IDS])
+    more = f" ... and {len(ids) - SHOWN_IDS} more (--json lists all)" if len(ids) > SHOWN_IDS else ""
+    return f"  {label} ({len(ids)}): {shown}{more}" if ids else f"  {label}: none"
+
+
+def _create(args) -> int:
+    with collect_notes() as notes:
+        manager, _ = _open(args)
+        number = manager.create_initial_split(args.signal, args.val_ratio, args.seed, notes=args.notes)
+        info = version_info(manager.read_version(args.signal, number))
+    lines = [f"Created v{number} of {args.signal}: {info['train_count']} train / {info['val_count']} val "
+             f"(seed {args.seed}) in {info['path']}"]
+    return _emit(args, {"ok": True, "signal": args.signal, "version": info, "notes": notes}, lines)
+
+
+def _extend(args) -> int:
+    with collect_notes() as notes:
+        manager, _ = _open(args)
+        # The preview validates everything without taking the lock, so a refusal writes nothing.
+        preview = manager.preview_extend(args.signal, args.ids)
+        notes.add(preview.note)
+        if preview.parent_version == 0:
+            raise SplitStateError(manager.splits_dir(args.signal),
+                                  f"no split yet; create v1 first: specgui split create {args.root} {args.signal}")
+        if args.expect_version is not None and args.expect_version != preview.parent_version:
+            raise StaleSplitError(manager.splits_dir(args.signal), args.expect_version, preview.parent_version)
+        parent, number, added, path = preview.parent_version, preview.new_version, list(preview.added), None
+        counts = (preview.train_count, preview.val_count)
+        if not args.dry_run:
+            number = manager.extend_split(args.signal, args.ids, expected_parent=args.expect_version, notes=args.notes)
+            if number != parent:  # report what was written (another writer may have moved the parent)
+                split = manager.read_version(args.signal, number)
+                parent, path = split.parent_version, str(split.path)
+                added = list(split.train[len(split.train) - split.samples_added:])  # extend appends to train
+                counts = (len(split.train), len(split.val))
+    payload = {"ok": True, "signal": args.signal, "dry_run": args.dry_run, "changed": number != parent,
+               "parent_version": parent, "new_version": number, "added_count": len(added), "added_ids": added,
+               "train_count": counts[0], "val_count": counts[1], "path": path, "notes": notes}
+    if number == parent:
+        lines = [f"Nothing to add: v{parent} of {args.signal} already holds every complete sample."]
+    else:
+        verb = "Would write" if args.dry_run else "Wrote"
+        lines = [f"{verb} v{number} of {args.signal} (from v{parent}): +{len(added)} train, "
+                 f"{counts[0]} train / {counts[1]} val; val unchanged", _ids_line("added", added)]
+    return _emit(args, payload, lines)
+
+
+def _active_number(manager: SplitManager, signal: str, rows: list[VersionSummary], notes) -> int | None:
+    """The active version for display: the pointer, else the recovered one (with a note)."""
+    marked = next((r.version for r in rows if r.is_active), None)
+    if marked is not None or not rows:
+        return marked
+    resolution = manager.resolve_active(signal)
+    notes.add(resolution.note)
+    return resolution.version.version if resolution.version else None
+
+
+def _show(args) -> int:
+    with collect_notes() as notes:
+        manager, _ = _open(args)
+        payload: dict = {"ok": True, "signal": args.signal}
+        if args.version is not None:
+            split = manager.read_version(args.signal, args.version)
+            active = read_active_pointer(manager.splits_dir(args.signal))
+            payload["active_version"] = active.version if active.problem is None else None
+        else:
+            resolution = manager.resolve_active(args.signal)
+            notes.add(resolution.note)
+            split = resolution.version
+            rows = manager.list_versions(args.signal)
+            pending = manager.get_pending_samples(args.signal)
+            payload["active_version"] = split.version if split else None
+            payload["versions"] = [_row(r, payload["active_version"]) for r in rows]
+            payload["pending_count"] = len(pending)
+        payload["version"] = version_info(split) if split else None
+        if args.ids:
+            payload["train_ids"] = list(split.train) if split else []
+            payload["val_ids"] = list(split.val) if split else []
+            if args.version is None:
+                payload["pending_ids"] = pending
+    payload["notes"] = notes
+    return _emit(args, payload, _show_lines(args, payload))
+
+
+def _show_lines(args, payload: dict) -> list[str]:
+    info = payload["version"]
+    if info is None:
+        return [f"{args.signal} has no split yet; {payload['pending_count']} sample(s) pending.",
+                f"Create one with: specgui split create {args.root} {args.signal}"]
+    active = " (active)" if info["version"] == payload["active_version"] else ""
+    lines = [f"{args.signal} v{info['version']}{active}: {info['train_count']} train / {info['val_count']} val",
+             f"  created {info['created_at']}; notes: {info['notes']}", f"  file: {info['path']}"]
+    if info["parent_version"] is not None:
+        lines.append(f"  from v{info['parent_version']}, +{info['samples_added']} samples")
+    if "pending_count" in payload:
+        lines.append(f"  pending (on disk, in no split): {payload['pending_count']}")
+        lines.append("  versions: " + ", ".join(f"v{r['version']}{'*' if r['active'] else ''}"
+                                               for r in payload["versions"]) + "   (* = active)")
+    if args.ids:
+        lines += [_ids_line("train", payload["train_ids"]), _ids_line("val", payload["val_ids"])]
+        if "pending_ids" in payload:
+            lines.append(_ids_line("pending", payload["pending_ids"]))
+    return lines
+
+
+def _list(args) -> int:
+    with collect_notes() as notes:
+        manager, _ = _open(args)
+        rows = manager.list_versions(args.signal)
+        active = _active_number(manager, args.signal, rows, notes)
+    versions = [_row(r, active) for r in rows]
+    lines = [f"{args.signal}: no split versions yet"] if not rows else [
+        f"{'':1} {'ver':>4}  {'created_at':<27} {'train':>7} {'val':>6} {'added':>6}  notes"]
+    for r in versions:
+        if r["problem"]:
+            lines.append(f"{'*' if r['active'] else ' '} v{r['version']:<3}  unreadable: {r['problem']}")
+            continue
+        added = "" if r["samples_added"] is None else f"+{r['samples_added']}"
+        lines.append(f"{'*' if r['active'] else ' '} v{r['version']:<3}  {r['created_at'] or '?':<27} "
+                     f"{r['train_count']:>7} {r['val_count']:>6} {added:>6}  {r['notes'] or ''}")
+    payload = {"ok": True, "signal": args.signal, "active_version": active, "versions": versions, "notes": notes}
+    return _emit(args, payload, lines)
+
+
+def _diff(args) -> int:
+    with collect_notes() as notes:
+        manager, _ = _open(args)
+        diff = manager.diff_versions(args.signal, args.a, args.b)
+    payload = {"ok": True, "signal": args.signal, **to_jsonable(diff), "val_unchanged": diff.val_unchanged,
+               "notes": notes}
+    lines = [f"{args.signal} v{args.a} -> v{args.b}: train +{len(diff.train_added)} -{len(diff.train_removed)}, "
+             f"val +{len(diff.val_added)} -{len(diff.val_removed)}"
+             f" ({'val unchanged' if diff.val_unchanged else 'VAL CHANGED'})"]
+    for label, ids in (("train added", diff.train_added), ("train removed", diff.train_removed),
+                       ("val added", diff.val_added), ("val removed", diff.val_removed)):
+        if ids:
+            lines.append(_ids_line(label, list(ids)))
+    return _emit(args, payload, lines)
+
+
+def _verify(args) -> int:
+    with collect_notes() as notes:
+        _, signal_dir = _open(args)
+        report = verify_splits(signal_dir)
+    problems = [to_jsonable(p) for p in report.problems]
+    payload = {"ok": report.ok, "signal": args.signal, "versions": list(report.versions),
+               "active_version": report.active_version, "problem_count": len(problems),
+               "problems": problems, "notes": notes}
+    if report.ok:
+        span = f"v1..v{report.versions[-1]}, active v{report.active_version}" if report.versions else "no versions"
+        lines = [f"{args.signal}: splits OK ({span})"]
+    else:
+        lines = [f"{args.signal}: {len(problems)} problem(s)"]
+        lines += [f"  [{p['kind']}] {p['path']}: {p['message']}" for p in problems]
+    return _emit(args, payload, lines, EXIT_OK if report.ok else EXIT_PROBLEMS)
+
+
+def _activate(args) -> int:
+    with collect_notes() as notes:
+        manager, _ = _open(args)
+        before = read_active_pointer(manager.splits_dir(args.signal))
+        manager.set_active_version(args.signal, args.version)
+    previous = before.version if before.problem is None else None
+    payload = {"ok": True, "signal": args.signal, "active_version": args.version, "previous_version": previous,
+               "changed": previous != args.version, "notes": notes}
+    if previous == args.version:
+        lines = [f"v{args.version} of {args.signal} was already active."]
+    else:
+        lines = [f"{args.signal}: active version is now v{args.version} (was {f'v{previous}' if previous else 'unset'})."]
+    return _emit(args, payload, lines)
