@@ -7,8 +7,11 @@ refused from its header alone.
 
 from __future__ import annotations
 
+import errno
 import io
+import math
 import os
+import stat
 import zipfile
 import zlib
 from pathlib import Path
@@ -44,6 +47,28 @@ def check_inside(path: Path, root: Path | None) -> None:
         raise SampleError(path, f"is a symlink to {target}, outside the data folder {real_root}")
 
 
+def open_regular(path: Path) -> io.BufferedReader:
+    """Open ``path`` for binary reading, refusing anything but a regular file.
+
+    Opened non-blocking first, so a FIFO cannot hang the open and a device such as
+    ``/dev/zero`` cannot feed an endless read; a folder raises :class:`IsADirectoryError`.
+    """
+    nonblock = getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, os.O_RDONLY | nonblock | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+        if not stat.S_ISREG(mode):
+            raise SampleError(path, "is not a regular file (a pipe, device or socket); refused unread")
+        if nonblock:
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def load_spectrogram(
     path: str | os.PathLike,
     *,
@@ -60,7 +85,7 @@ def load_spectrogram(
     limit = max_spectrogram_bytes() if max_bytes is None else max_bytes
     check_inside(path, Path(root) if root is not None else None)
     try:
-        with open(path, "rb") as fh, zipfile.ZipFile(fh) as archive:
+        with open_regular(path) as fh, zipfile.ZipFile(fh) as archive:
             return _read_member(archive, path, limit)
     except SampleError:
         raise
@@ -88,14 +113,21 @@ def _read_member(archive: zipfile.ZipFile, path: Path, limit: int) -> np.ndarray
         raise SampleError(path, "'spectrogram' is encrypted")
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise SampleError(path, f"'spectrogram' uses unsupported zip compression {info.compress_type}")
-    raw = _raw_member_bytes(archive.fp, info, path)
+    fp = _seek_member_data(archive.fp, info, path)
     deflated = info.compress_type == zipfile.ZIP_DEFLATED
-    # The header alone first: refuse a bomb before inflating its pixels.
+    # The header alone first, from the first compressed bytes: a bomb or an oversized file
+    # is refused before its pixels are read, let alone inflated.
+    raw = fp.read(min(info.compress_size, _HEAD_READ))
     head = zlib.decompressobj(-15).decompress(raw, _MAX_HEADER) if deflated else raw[:_MAX_HEADER]
     header_stream = io.BytesIO(head)
     shape, fortran_order, dtype = _read_header(header_stream, path)
     nbytes = _check_array_header(shape, dtype, path, limit)
     total = header_stream.tell() + nbytes
+    wanted = info.compress_size if deflated else min(info.compress_size, total)
+    if wanted > len(raw):
+        raw += fp.read(wanted - len(raw))
+    if len(raw) != wanted:
+        raise SampleError(path, "truncated: the zip member is shorter than its declared size")
     # max_length bounds memory whatever the stream really holds
     data = zlib.decompressobj(-15).decompress(raw, total) if deflated else raw[:total]
     if len(data) != total:
@@ -109,10 +141,11 @@ def _read_member(archive: zipfile.ZipFile, path: Path, limit: int) -> np.ndarray
 
 
 _MAX_HEADER = 10000 + 16  # numpy's own cap on an .npy header, plus its preamble
+_HEAD_READ = 64 * 1024  # compressed bytes read before the header is checked
 
 
-def _raw_member_bytes(fp, info: zipfile.ZipInfo, path: Path) -> bytes:
-    """The member's stored (maybe deflated) bytes, read with one seek and one read."""
+def _seek_member_data(fp, info: zipfile.ZipInfo, path: Path):
+    """Position ``fp`` at the member's stored (maybe deflated) bytes; returns ``fp``."""
     fp.seek(info.header_offset)
     local = fp.read(30)
     if len(local) != 30 or local[:4] != b"PK\x03\x04":
@@ -120,10 +153,7 @@ def _raw_member_bytes(fp, info: zipfile.ZipInfo, path: Path) -> bytes:
     name_len = int.from_bytes(local[26:28], "little")
     extra_len = int.from_bytes(local[28:30], "little")
     fp.seek(info.header_offset + 30 + name_len + extra_len)
-    raw = fp.read(info.compress_size)
-    if len(raw) != info.compress_size:
-        raise SampleError(path, "truncated: the zip member is shorter than its declared size")
-    return raw
+    return fp
 
 
 def _check_array_header(shape, dtype: np.dtype, path: Path, limit: int) -> int:
@@ -133,7 +163,9 @@ def _check_array_header(shape, dtype: np.dtype, path: Path, limit: int) -> int:
         raise SampleError(path, f"'spectrogram' has dtype {dtype}, expected uint8")
     if len(shape) != 2:
         raise SampleError(path, f"'spectrogram' has shape {shape}, expected 2-D (rows, columns)")
-    nbytes = int(np.prod(shape, dtype=np.int64))
+    if any(isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in shape):
+        raise SampleError(path, f"'spectrogram' has a bad array header: shape {shape}")
+    nbytes = math.prod(shape)  # Python ints: a crafted shape cannot overflow to a small size
     if nbytes > limit:
         raise SampleError(
             path,
