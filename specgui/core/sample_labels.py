@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import SampleError
-from .spectrogram_file import check_inside
+from .spectrogram_file import check_inside, open_regular
 
 #: Sample JSON larger than this is refused unread (field files are a few KB).
 MAX_JSON_BYTES = 16 * 1024 * 1024
@@ -55,7 +55,7 @@ def load_sample_labels(
 
 def _read_json_object(path: Path) -> dict:
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:  # a FIFO or device would hang or never end
             blob = fh.read(MAX_JSON_BYTES + 1)
     except FileNotFoundError:
         raise SampleError(path, "file not found") from None
@@ -77,6 +77,8 @@ def _read_json_object(path: Path) -> dict:
         raise SampleError(path, f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise SampleError(path, "JSON nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer literal over Python's 4300-digit limit
+        raise SampleError(path, f"unreadable JSON value: {exc}") from None
     if not isinstance(data, dict):
         raise SampleError(path, f"expected a JSON object, found {type(data).__name__}")
     return data
@@ -86,9 +88,13 @@ def _coordinate(box: dict, key: str, index: int, path: Path) -> float:
     value = box[key]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise SampleError(path, f"box {index}: '{key}' is {value!r}, not a number")
-    if not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for a float
+        raise SampleError(path, f"box {index}: '{key}' is an integer too large to be a coordinate") from None
+    if not math.isfinite(number):
         raise SampleError(path, f"box {index}: '{key}' is {value}, not a finite number")
-    return float(value)
+    return number
 
 
 def parse_boxes(metadata: dict, path: Path) -> tuple[np.ndarray, tuple[str | None, ...]]:
