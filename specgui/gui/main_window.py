@@ -11,7 +11,7 @@ from functools import partial
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
 
 from specgui import __version__
 from specgui.core.sample_status import SampleStatus
@@ -58,6 +58,8 @@ class MainWindow(QMainWindow):
         for splitter in self.splitters.values():
             splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitters["main"])
+        self.access_label = QLabel(visible=False, styleSheet="color: #e5484d")
+        self.statusBar().addPermanentWidget(self.access_label)
         self.statusBar().addPermanentWidget(self.job_progress)
         self._build_menus()
         self.wiring = WindowWiring(self, state)

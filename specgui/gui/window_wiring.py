@@ -42,6 +42,7 @@ class WindowWiring(QObject):
         splits.set_active_requested.connect(state.request_set_active)
         splits.diff_requested.connect(state.request_diff)
         splits.notice_changed.connect(self._on_notice_changed)
+        splits.write_block_changed.connect(self._on_write_block_changed)
         window.job_progress.cancel_requested.connect(state.cancel_long_jobs)
         window.metadata.box_selected.connect(view.highlight_box)
         view.view_settings_changed.connect(self._on_view_settings_changed)
@@ -115,6 +116,12 @@ class WindowWiring(QObject):
     def _on_notice_changed(self, text: str) -> None:
         if text:
             self._on_status_message(text)
+
+    def _on_write_block_changed(self, reason: str) -> None:
+        label = self.window.access_label
+        label.setText(f"Read-only: {reason}" if reason else "")
+        label.setToolTip(reason)
+        label.setVisible(bool(reason))
 
     def _on_status_message(self, text: str) -> None:
         self.window.statusBar().showMessage(text, STATUS_TIMEOUT_MS)

@@ -27,7 +27,8 @@ class SplitPanel(QWidget):
     create_split_requested = Signal(str, float, int)
     set_active_requested = Signal(str, int)
     diff_requested = Signal(str, int, int)
-    notice_changed = Signal(str)  # a line for the status bar (why actions are disabled)
+    notice_changed = Signal(str)  # a passing line for the status bar
+    write_block_changed = Signal(str)  # why this signal's split cannot be changed ("" if it can)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -83,7 +84,7 @@ class SplitPanel(QWidget):
         self.title.setText(f"<b>Split versions · {snapshot.name}</b> — {active}")
         self._select_version(snapshot.shown_version)
         self._update_actions()
-        self.notice_changed.emit(snapshot.write_block or "")
+        self.write_block_changed.emit(snapshot.write_block or "")
 
     def show_versions(self, outcome) -> None:
         if outcome.signal != self.signal:
