@@ -1,0 +1,1 @@
+"""Widgets that show one sample: the spectrogram view, its boxes, axes and metadata."""
