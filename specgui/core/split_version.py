@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,11 +108,34 @@ def _duplicates(ids: list[str]) -> list[str]:
     return sorted(set(dupes))
 
 
+def _read_regular_file(path: Path) -> bytes:
+    """All bytes of ``path`` if it is a regular file; a FIFO would hang, ``/dev/zero`` never end."""
+    nonblock = getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, os.O_RDONLY | nonblock | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise SplitFileError(path, "is not a regular file (a folder, pipe or device); refused unread")
+        if nonblock:
+            os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    finally:
+        os.close(fd)
+
+
+def _refuse_escaping_link(path: Path) -> None:
+    """A version file that is a symlink must stay in its folder: one elsewhere is never read."""
+    if os.path.islink(path):
+        target = os.path.realpath(path)
+        if os.path.dirname(target) != os.path.realpath(path.parent):
+            raise SplitFileError(path, f"is a symlink to {target}, outside the splits folder; refused unread")
+
+
 def decode_split_file(path: Path) -> object:
     """The decoded JSON of a split file; :class:`SplitFileError` if unreadable or malformed."""
+    _refuse_escaping_link(Path(path))
     try:
-        with open(path, "rb") as fh:
-            blob = fh.read()
+        blob = _read_regular_file(path)
     except FileNotFoundError:
         raise SplitFileError(path, "file not found") from None
     except PermissionError:
@@ -126,6 +150,8 @@ def decode_split_file(path: Path) -> object:
         raise SplitFileError(path, f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise SplitFileError(path, "JSON nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer literal over Python's 4300-digit limit
+        raise SplitFileError(path, f"unreadable JSON value: {exc}") from None
 
 
 def read_split_version(path: str | os.PathLike, expected_version: int | None = None) -> SplitVersion:
