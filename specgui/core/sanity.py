@@ -59,8 +59,9 @@ def default_workers(device: torch.device, batches: int) -> int:
 
 
 def default_mp_context() -> str | None:
-    """``spawn`` inside a GUI or any threaded process (forking threads is unsafe), else the platform's."""
-    if threading.active_count() > 1 or any(m in sys.modules for m in _QT_MODULES):
+    """``spawn`` in a GUI process or off the main thread (where a GUI runs jobs): forking a
+    process that runs other threads can deadlock the child. Else the platform's default."""
+    if threading.current_thread() is not threading.main_thread() or any(m in sys.modules for m in _QT_MODULES):
         return "spawn"
     return None
 

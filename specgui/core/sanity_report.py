@@ -107,7 +107,8 @@ class Distribution:
 
     @classmethod
     def of(cls, chunks: list[np.ndarray]) -> "Distribution | None":
-        values = np.concatenate(chunks).astype(np.float64) if chunks else np.empty(0)
+        # sorted first: the same figures to the last bit whatever order ranks sent them in
+        values = np.sort(np.concatenate(chunks).astype(np.float64)) if chunks else np.empty(0)
         if values.size == 0:
             return None
         return cls(int(values.size), float(values.min()), float(values.max()), float(values.mean()),
@@ -188,9 +189,10 @@ class SanityReport:
     def to_dict(self) -> dict:
         """Plain JSON values; the headline fields first, then everything else."""
         body = asdict(self)
-        body["splits"] = {name: {**asdict(s), "boxes_per_sample": {str(k): v for k, v in
-                                                                  sorted(s.boxes_per_sample.items())}}
+        body["splits"] = {name: {**asdict(s), "problems": [asdict(p) for p in s.problems],
+                                 "boxes_per_sample": {str(k): v for k, v in sorted(s.boxes_per_sample.items())}}
                           for name, s in self.splits.items()}
+        body["notes"] = list(self.notes)
         return {
             "ok": self.clean,
             "samples_checked": self.samples_checked,

@@ -1,0 +1,136 @@
+"""Cancelling the pass stops its worker processes at once; worker start methods and defaults."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+from specgui.core import sanity
+from specgui.core.sanity import default_mp_context, default_workers, iter_sanity_pass, plan_sanity_pass, run_sanity_pass
+from tests.helpers import make_signal
+from tests.test_sanity_samples import write_split
+
+
+def _child_pids() -> set[int]:
+    """PIDs of this process's children, from /proc (no psutil needed), less multiprocessing's
+    resource tracker, which spawn starts once and keeps on purpose."""
+    pids: set[int] = set()
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            pids.update(int(p) for p in (task / "children").read_text().split())
+        except OSError:
+            continue
+    return {p for p in pids if b"resource_tracker" not in _cmdline(p)}
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.fixture
+def many(tmp_path):
+    ids = [f"{i:04d}" for i in range(60)]
+    make_signal(tmp_path, "many", ids, shape=(128, 128))
+    write_split(tmp_path / "many", ids[:50], ids[50:])
+    return tmp_path
+
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc")
+
+
+@needs_proc
+@pytest.mark.parametrize("context", [None, "spawn"])
+def test_closing_the_generator_stops_every_worker_at_once(many, context):
+    before = _child_pids()
+    plan = plan_sanity_pass(many, "many", workers=2, batch_size=2, device="cpu", multiprocessing_context=context)
+    events = iter_sanity_pass(plan)
+    try:
+        next(events)  # the start event: no worker yet
+        assert _child_pids() == before
+        first = next(events)  # one batch done: workers are running
+        assert 0 < first.done < first.total
+        workers = _child_pids() - before
+        assert len(workers) == 2
+        started = time.monotonic()
+    finally:
+        events.close()
+    assert time.monotonic() - started < 10
+    assert not [pid for pid in workers if _alive(pid)]
+    assert multiprocessing.active_children() == []
+    # the plan is reusable and a fresh pass runs to the end
+    report = run_sanity_pass(many, "many", workers=2, batch_size=8, device="cpu", multiprocessing_context=context)
+    assert report.clean and report.samples_checked == 60
+    assert report.multiprocessing_context == context
+
+
+@needs_proc
+def test_an_error_in_the_consumer_also_stops_the_workers(many, monkeypatch):
+    before = _child_pids()
+    calls = {"n": 0}
+    original = sanity._consume
+
+    def failing(*args):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("boom")
+        return original(*args)
+
+    monkeypatch.setattr(sanity, "_consume", failing)
+    with pytest.raises(RuntimeError, match="boom"):
+        run_sanity_pass(many, "many", workers=2, batch_size=2, device="cpu", multiprocessing_context=None)
+    assert not [pid for pid in _child_pids() - before if _alive(pid)]
+
+
+def test_default_workers_follow_the_cores_and_the_device(monkeypatch):
+    cpu, cuda = torch.device("cpu"), torch.device("cuda", 0)
+    monkeypatch.setattr(sanity, "usable_cpus", lambda: 2)
+    assert default_workers(cpu, 100) == 2  # every core decodes; the main loop is light
+    assert default_workers(cuda, 100) == 1  # one core stays with the main process
+    assert default_workers(cpu, 2) == 0  # too few batches to pay for start-up
+    monkeypatch.setattr(sanity, "usable_cpus", lambda: 32)
+    assert default_workers(cpu, 100) == 8 and default_workers(cuda, 100) == 8
+    assert default_workers(cpu, 5) == 5  # no more workers than batches
+    monkeypatch.setattr(sanity, "usable_cpus", lambda: 1)
+    assert default_workers(cpu, 100) == 0
+
+
+def test_spawn_is_the_default_in_a_threaded_or_gui_process(monkeypatch):
+    for name in ("PySide6", "PyQt5", "PyQt6", "shiboken6"):  # pytest-qt may have loaded one
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    assert default_mp_context() is None  # main thread, no Qt
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(default_mp_context()))
+    thread.start()
+    thread.join()
+    assert seen == ["spawn"]
+    monkeypatch.setitem(sys.modules, "PySide6", object())
+    assert default_mp_context() == "spawn"
+
+
+def test_small_passes_use_no_workers_and_explicit_settings_win(many):
+    plan = plan_sanity_pass(many, "many", device="cpu", batch_size=64)
+    assert plan.workers == 0 and plan.prefetch_factor is None and plan.multiprocessing_context is None
+    plan = plan_sanity_pass(many, "many", device="cpu", workers=3, batch_size=4, prefetch_factor=6,
+                            multiprocessing_context="forkserver")
+    assert (plan.workers, plan.batch_size, plan.prefetch_factor, plan.multiprocessing_context) == (3, 4, 6, "forkserver")
+    assert all(len(b) <= 4 for b in plan.batches())
+    assert all(len({plan.entries[i].split for i in b}) == 1 for b in plan.batches())
+    assert os.cpu_count()  # sanity of the machine itself
