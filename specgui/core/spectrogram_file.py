@@ -185,6 +185,6 @@ def _read_header(stream, path: Path) -> tuple[tuple[int, ...], bool, np.dtype]:
             return fmt.read_array_header_1_0(stream)
         if major in (2, 3):
             return fmt.read_array_header_2_0(stream)
-    except ValueError as exc:
-        raise SampleError(path, f"'spectrogram' has a bad array header: {exc}") from None
+    except Exception as exc:  # numpy's header parser also raises TokenError, SyntaxError...
+        raise SampleError(path, f"'spectrogram' has a bad array header: {type(exc).__name__}: {exc}") from None
     raise SampleError(path, f"'spectrogram' uses unknown npy format version {major}")

@@ -138,6 +138,8 @@ def npz_cases(marker: str) -> dict[str, tuple[bytes, str]]:
         "negative_shape.npz": (_shape_member((-1, 5), bytes(64)), "bad array header"),
         "shape_wraps_int64.npz": (_shape_member(wrapping_shape(384), bytes(384)), "over the limit"),
         "shape_over_int64.npz": (_shape_member((2**64, 1), bytes(64)), "over the limit"),
+        "header_unbalanced.npz": (raw_zip(raw_npy_header("{'descr': '|u1', 'fortran_order': False, 'shape': (1")),
+                                  "bad array header"),
         "header_not_dict.npz": (raw_zip(raw_npy_header("[1, 2, 3]")), "header"),
         "header_huge_dims.npz": (raw_zip(raw_npy_header("{'descr': '|u1', 'fortran_order': False, 'shape': (2**62, 2**62), }")), "header"),
     }
