@@ -105,6 +105,7 @@ def test_default_workers_follow_the_cores_and_the_device(monkeypatch):
     assert default_workers(cpu, 100) == 2  # every core decodes; the main loop is light
     assert default_workers(cuda, 100) == 1  # one core stays with the main process
     assert default_workers(cpu, 2) == 0  # too few batches to pay for start-up
+    assert default_workers(cpu, 20, "spawn") == 0 and default_workers(cpu, 40, "spawn") == 2
     monkeypatch.setattr(sanity, "usable_cpus", lambda: 32)
     assert default_workers(cpu, 100) == 8 and default_workers(cuda, 100) == 8
     assert default_workers(cpu, 5) == 5  # no more workers than batches

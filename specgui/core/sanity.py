@@ -27,7 +27,7 @@ from torch.utils.data import DataLoader
 from .errors import DataRootError
 from .sample_index import list_signals, resolve_signals_root, scan_signal
 from .sanity_checks import PixelReducer, SanityBatch, SanityCollate
-from .sanity_dataset import Entry, SanityDataset, SplitMembership, plan_entries, read_membership
+from .sanity_dataset import Entry, SanityDataset, SplitMembership, keep_freed_memory, plan_entries, read_membership
 from .sanity_distributed import (SanityConfigError, WorldInfo, all_gather, current_world, device_name, object_group,
                                  resolve_device, shard_indices, usable_cpus)
 from .sanity_report import (SPLITS, Problem, SanityProgress, SanityReport, SplitTally, TimingTally, merge_tallies,
@@ -43,17 +43,19 @@ MAX_DEFAULT_WORKERS = 8
 _QT_MODULES = ("PySide6", "PyQt5", "PyQt6", "shiboken6")
 
 
-def default_workers(device: torch.device, batches: int) -> int:
+def default_workers(device: torch.device, batches: int, start_method: str | None = None) -> int:
     """Decode is the bottleneck (~5 ms a compressed 1024x1024 .npz vs ~0.5 ms of reduction).
 
-    On CPU every core decodes: the main loop's reductions are a tenth of the decode cost,
-    so a core held back for it would idle. With CUDA one core stays with the main process
-    (pin thread, copies, kernel launches). At most 8: past that, disk and worker start-up
-    (a second or two each under spawn) dominate. None for one or two batches.
+    On CPU every core decodes: the reductions run in the workers too, and the main loop only
+    tallies, so a core held back for it would idle. With CUDA one core stays with the main
+    process (pin thread, copies, kernel launches). At most 8: past that, disk and start-up
+    dominate. None when the pass is too short to pay for starting workers: 2 batches under
+    fork; 32 (about 1.5 s of decoding) under spawn/forkserver, where each worker imports torch.
     """
     cpus = usable_cpus()
     want = cpus - 1 if device.type == "cuda" else cpus
-    if cpus < 2 or batches <= 2:
+    too_few = 32 if start_method in ("spawn", "forkserver") else 2
+    if cpus < 2 or batches <= too_few:
         return 0
     return max(1, min(MAX_DEFAULT_WORKERS, want, batches))
 
@@ -128,10 +130,11 @@ def plan_sanity_pass(root: str | os.PathLike, signal: str, *, version: int | Non
     if batch < 1:
         raise SanityConfigError(f"batch size must be at least 1, got {batch}")
     n_batches = -(-len(entries) // batch)
-    count = default_workers(dev, n_batches) if workers is None else workers
+    context = default_mp_context() if multiprocessing_context == "auto" else multiprocessing_context
+    effective = context or torch.multiprocessing.get_start_method(allow_none=True) or "fork"
+    count = default_workers(dev, n_batches, effective) if workers is None else workers
     if count < 0:
         raise SanityConfigError(f"workers must be 0 or more, got {count}")
-    context = default_mp_context() if multiprocessing_context == "auto" else multiprocessing_context
     notes = membership.notes + ((scan.error,) if scan.error else ())
     return SanityPlan(signal, signals_root, scan.samples_dir, membership, tuple(entries), tuple(pre), dev, count, batch,
                       (prefetch_factor or DEFAULT_PREFETCH) if count else None, context if count else None, world, notes)
@@ -139,7 +142,8 @@ def plan_sanity_pass(root: str | os.PathLike, signal: str, *, version: int | Non
 
 def _make_loader(plan: SanityPlan) -> DataLoader:
     cuda = plan.device.type == "cuda"
-    extra = {"prefetch_factor": plan.prefetch_factor, "multiprocessing_context": plan.multiprocessing_context} if plan.workers else {}
+    extra = {"prefetch_factor": plan.prefetch_factor, "multiprocessing_context": plan.multiprocessing_context,
+             "worker_init_fn": keep_freed_memory} if plan.workers else {}
     dataset = SanityDataset(plan.samples_dir, list(plan.entries), root=plan.signals_root)
     return DataLoader(dataset, batch_sampler=plan.batches(), num_workers=plan.workers,
                       collate_fn=SanityCollate(reduce_on_host=not cuda), pin_memory=cuda, **extra)

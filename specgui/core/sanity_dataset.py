@@ -9,6 +9,7 @@ file is opened. torch is imported lazily so that importing this module stays lig
 
 from __future__ import annotations
 
+import ctypes
 import os
 import time
 from dataclasses import dataclass
@@ -173,3 +174,18 @@ def _size(path: Path) -> int:
         return os.stat(path).st_size
     except OSError:
         return 0
+
+
+def keep_freed_memory(_worker_id: int = 0) -> None:
+    """DataLoader ``worker_init_fn``: ask glibc to keep freed memory instead of unmapping it.
+
+    Each sample allocates a few 1 MB buffers (file bytes, inflated data, pixels); by default
+    glibc maps and unmaps each one and every page faults again on first touch, about a third
+    of an uncompressed sample's load time. Workers only, best effort: elsewhere a no-op.
+    """
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+        mallopt(-3, 32 * 1024 * 1024)  # M_MMAP_THRESHOLD: serve buffers up to 32 MB from the heap
+        mallopt(-1, 128 * 1024 * 1024)  # M_TRIM_THRESHOLD: keep up to 128 MB of freed heap
+    except Exception:  # not glibc (macOS, Windows, musl): nothing to tune
+        pass
