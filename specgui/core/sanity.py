@@ -6,9 +6,11 @@ of :class:`SanityProgress` events; each ``yield`` is a cancel point (``close()``
 workers stop and device memory is freed at once). The :class:`SanityReport` is the
 generator's return value; :func:`run_sanity_pass` drives it to the end.
 
-Data path: uint8 from disk (4x fewer bytes than float over IPC, pinning and PCIe), stacked by
-shape in shared memory inside the workers, pinned only for CUDA, copied non-blocking, then
-converted, normalised and reduced on the device.
+Data path: uint8 from disk (4x fewer bytes than float over IPC, pinning and PCIe), checked in
+the workers. For CUDA, images are stacked by shape in shared memory, pinned, copied
+non-blocking and converted to float and reduced on the GPU; on CPU the workers are already
+on the device and reduce the pixels themselves. Pixel sums are exact; the statistics are
+reported normalised (value / 255), as the model sees the pixels.
 """
 
 from __future__ import annotations
