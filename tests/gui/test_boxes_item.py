@@ -158,3 +158,12 @@ def test_describe_box_tolerates_odd_metadata():
 def test_tooltips_default_to_pixel_descriptions(item):
     assert item.tooltip_for(1).startswith("Box 1\npixels: x 30-90")
     assert item.tooltip_for(5) == ""
+
+
+def test_tooltip_texts_from_a_callable_are_made_only_on_hover(qapp):
+    asked = []
+    item = BoxesItem()
+    item.set_boxes(BOXES, (), lambda i: asked.append(i) or f"tip {i}")
+    assert asked == []
+    item.hoverEvent(_Hover(50, 70))
+    assert item.toolTip() == "tip 1" and asked == [1]

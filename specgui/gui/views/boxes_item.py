@@ -8,7 +8,7 @@ stroked twice (dark halo under a bright core) so it reads over every colormap.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pyqtgraph as pg
@@ -78,7 +78,7 @@ class BoxesItem(pg.GraphicsObject):
         self._boxes = np.zeros((0, 4), dtype=np.float64)
         self._tags: list[QtGui.QStaticText] = []
         self._tag_cache: dict[str, QtGui.QStaticText] = {}
-        self._tooltips: list[str] = []
+        self._tooltips: Sequence[str] | Callable[[int], str] = ()
         self._path = QtGui.QPainterPath()
         self._extent = QtCore.QRectF()
         self._bounds = QtCore.QRectF()
@@ -116,15 +116,25 @@ class BoxesItem(pg.GraphicsObject):
         return self._tags[index].text()
 
     def tooltip_for(self, index: int) -> str:
-        return self._tooltips[index] if 0 <= index < len(self._tooltips) else ""
+        """Box ``index``'s tooltip ('' for no such box); texts from a callable are made now."""
+        if not 0 <= index < len(self._boxes):
+            return ""
+        tips = self._tooltips
+        if callable(tips):
+            return tips(index)
+        return tips[index] if index < len(tips) else describe_box(index, self._boxes[index])
 
     def set_boxes(
         self,
         boxes_xyxy: np.ndarray,
         labels: Sequence[str | None] = (),
-        tooltips: Sequence[str] | None = None,
+        tooltips: Sequence[str] | Callable[[int], str] | None = None,
     ) -> None:
-        """Replace every box; ``labels`` and ``tooltips`` are per box (missing ones are blank)."""
+        """Replace every box; ``labels`` are per box, ``tooltips`` per box or ``f(index)``.
+
+        A callable is only asked on hover, so a swap does not format texts nobody reads;
+        without tooltips a box describes its pixel coordinates.
+        """
         boxes = np.array(boxes_xyxy, dtype=np.float64).reshape(-1, 4)
         path = QtGui.QPainterPath()
         for x0, y0, x1, y1 in boxes.tolist():
@@ -133,8 +143,7 @@ class BoxesItem(pg.GraphicsObject):
         self._boxes = boxes
         self._tags = [self._tag(f"{i} {labels[i]}" if i < len(labels) and labels[i] else str(i))
                       for i in range(len(boxes))]
-        tips = list(tooltips) if tooltips is not None else []
-        self._tooltips = [tips[i] if i < len(tips) else describe_box(i, b) for i, b in enumerate(boxes)]
+        self._tooltips = tooltips if tooltips is not None else ()
         self._path = path
         self._highlighted = None
         self.setToolTip("")

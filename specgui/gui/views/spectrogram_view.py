@@ -25,7 +25,9 @@ from .view_settings import DEFAULT_LEVELS, auto_levels, clean_view_settings
 class SpectrogramView(QtWidgets.QWidget):
     """Shows one :class:`LoadedSample`; zoom/pan with the mouse, settings kept across samples."""
 
-    sample_painted = QtCore.Signal(str)  # a sample's image and boxes reached the screen
+    # A sample's image and boxes reached the screen (the first paint after show_sample; only
+    # the latest of quick swaps is reported, and nothing while the view is hidden).
+    sample_painted = QtCore.Signal(str)
     view_settings_changed = QtCore.Signal()  # the user changed colormap, levels, axes or labels
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
@@ -128,9 +130,9 @@ class SpectrogramView(QtWidgets.QWidget):
         self._canvas.set_image(pixels, self._levels)
         self._mapping = mapping_from_metadata(metadata, pixels.shape)
         self._missing = missing_real_unit_fields(metadata) if self._mapping is None else []
-        boxes = sample.labels.boxes
-        tips = [describe_box(i, box, metadata, self._mapping) for i, box in enumerate(boxes)]
-        self._boxes.set_boxes(boxes, sample.labels.box_labels, tips)
+        boxes, mapping = sample.labels.boxes, self._mapping
+        self._boxes.set_boxes(boxes, sample.labels.box_labels,
+                              lambda i: describe_box(i, boxes[i], metadata, mapping))
         self._sample_id = sample.sample_id
         self._update_axes()
         self._readout.setText(" ")
