@@ -191,7 +191,8 @@ def iter_sanity_pass(plan: SanityPlan) -> Generator[SanityProgress, None, Sanity
         _shutdown(iterator)
         reducer.release()
         if cuda:
-            torch.cuda.empty_cache()
+            with torch.cuda.device(plan.device):
+                torch.cuda.empty_cache()
     return _finish(plan, tallies, timing)
 
 

@@ -98,8 +98,9 @@ class PixelReducer:
         start = time.perf_counter()
         events = None
         if self.cuda:
+            stream = torch.cuda.current_stream(self.device)  # the stream the copies and kernels run on
             events = (torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True))
-            events[0].record()
+            events[0].record(stream)
         part = self.sums(pixels)
         if split in self._sums:
             self._sums[split] += part
@@ -107,7 +108,7 @@ class PixelReducer:
             self._sums[split] = part
         self._pixels[split] = self._pixels.get(split, 0) + pixels.numel()
         if events is not None:
-            events[1].record()
+            events[1].record(stream)
             self._events.append(events)
         else:
             self.host_seconds += time.perf_counter() - start
