@@ -117,7 +117,7 @@ def test_sample_json_loader_on_any_bytes(blob):
     _check_labels(blob)
 
 
-@FUZZ
+@settings(FUZZ, max_examples=80)
 @given(json_values, st.lists(st.dictionaries(st.sampled_from(["x_min", "y_min", "x_max", "y_max", "label"]),
                                               json_values), max_size=3))
 def test_sample_json_loader_on_any_document(doc, boxes):
