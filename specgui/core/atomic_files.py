@@ -10,6 +10,7 @@ import errno
 import os
 import secrets
 from pathlib import Path
+from typing import Callable
 
 from .errors import SplitVersionExistsError
 
@@ -94,19 +95,20 @@ def create_exclusive(path: str | os.PathLike, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
-def point_link(link: str | os.PathLike, target_name: str, fallback_data: bytes) -> str:
+def point_link(link: str | os.PathLike, target_name: str, fallback_data: bytes | Callable[[], bytes]) -> str:
     """Make ``link`` a symlink to ``target_name`` (same folder) atomically; returns ``"symlink"``.
 
     The old entry is replaced by rename, so a dangling or hostile old link is never written
-    through. Where symlinks are not possible, writes ``fallback_data`` as a plain copy
-    (atomically too) and returns ``"copy"``.
+    through. Where symlinks are not possible, writes ``fallback_data`` (or what it returns,
+    when callable: a 100,000-ID copy is only encoded where it is needed) as a plain copy,
+    atomically too, and returns ``"copy"``.
     """
     link = Path(link)
     tmp = _temp_path(link)
     try:
         os.symlink(target_name, tmp)
     except (OSError, NotImplementedError):
-        write_atomic(link, fallback_data)
+        write_atomic(link, fallback_data() if callable(fallback_data) else fallback_data)
         return "copy"
     try:
         os.replace(tmp, link)

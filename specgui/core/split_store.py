@@ -86,7 +86,9 @@ def write_new_version(splits_dir: Path, data: dict) -> Path:
 
 def point_active(splits_dir: Path, version: SplitVersion) -> str:
     """Point ``active.json`` at ``version`` (symlink, else a plain copy), atomically."""
-    fallback = dumps_split(version.raw).encode("ascii")
+    def fallback() -> bytes:  # encoded only where symlinks fail
+        return dumps_split(version.raw).encode("ascii")
+
     return point_link(splits_dir / ACTIVE_NAME, version_file_name(version.version), fallback)
 
 
