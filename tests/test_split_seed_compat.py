@@ -110,3 +110,20 @@ def test_v1_has_exactly_the_seeds_membership_and_order(ids, seed, ratio):
     for key in ("train_samples", "val_samples", "train_count", "val_count", "total_samples", "val_ratio",
                 "random_seed"):
         assert mine[key] == reference[key], key
+
+
+def test_the_benchmark_runs_and_both_sides_agree(tmp_path):
+    """benchmarks/bench_splits.py on a small tree: it asserts seed and specgui list, find
+    pending and extend to the same membership; the report names the machine and the goals."""
+    import importlib.util
+
+    from tests.conftest import REPO
+
+    spec = importlib.util.spec_from_file_location("bench_splits", REPO / "benchmarks" / "bench_splits.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    out = tmp_path / "splits.md"
+    assert bench.main(["--samples", "300", "--added", "40", "--repeat", "1", "--dir", str(tmp_path),
+                       "--out", str(out)]) == 0
+    text = out.read_text()
+    assert "| extend by new samples |" in text and "cores" in text and "Goal:" in text
