@@ -114,8 +114,7 @@ def version_info(split: SplitVersion) -> dict:
 
 
 def _row(summary: VersionSummary, active: int | None) -> dict:
-    row = to_jsonable(summary)
-    del row["is_active"]
+    row = {k: v for k, v in to_jsonable(summary).items() if k != "is_active"}  # "active" may be recovered
     return {"version": summary.version, "active": summary.version == active, **row}
 
 
@@ -123,8 +122,7 @@ def _emit(args, payload: dict, lines: list[str], code: int = EXIT_OK) -> int:
     if args.json:
         emit_json(payload)
     else:
-        for line in lines:
-            say(line)
+        say("\n".join(lines))
     return code
 
 
