@@ -101,6 +101,17 @@ def test_a_bad_root_is_named(tmp_path, capsys, action):
     assert sorted(os.listdir(tmp_path)) == ["file.txt"]
 
 
+def test_a_split_lock_that_cannot_be_taken_is_reported_not_a_traceback(tree, capsys):
+    lock = tree / "signals" / "sig" / "splits" / ".specgui.lock"
+    lock.unlink()
+    lock.mkdir()  # what a broken or foreign tool might leave; works the same as root
+    before = snapshot(tree)
+    code, message, data = _run(capsys, _action(["extend"], tree, "sig"), True)
+    assert code == 2 and data["path"] == str(lock) and "cannot take the split lock" in message
+    assert data["error_type"] == "SplitLockError"
+    assert snapshot(tree) == before
+
+
 def test_an_unwritable_splits_folder_is_reported_not_a_traceback(tree, capsys):
     if os.geteuid() == 0:
         pytest.skip("root ignores folder permissions")
