@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..workers import WorkerPool
 from .jobs import SampleOutcome, load_sample_job
@@ -19,6 +19,9 @@ from .sample_cache import SampleCache
 
 LOAD_PRIORITY = 10  # ahead of scans in the pool's queue
 PREFETCH_PRIORITY = 5
+#: Prefetch starts this long after a request, so its decompression does not compete with
+#: painting the sample just shown, and key auto-repeat does not queue loads nobody waits for.
+PREFETCH_DELAY_MS = 40
 
 
 class SampleController(QObject):
@@ -29,9 +32,13 @@ class SampleController(QObject):
     sample_invalid = Signal(str, str, str)  # signal, sample ID, reason: any load that failed
     sample_recovered = Signal(str, str)  # signal, sample ID: loaded fine after failing before
 
-    def __init__(self, pool: WorkerPool, cache_size: int = 8, parent: QObject | None = None):
+    def __init__(self, pool: WorkerPool, cache_size: int = 8, parent: QObject | None = None,
+                 prefetch_delay_ms: int = PREFETCH_DELAY_MS):
         super().__init__(parent)
         self._pool = pool
+        self._prefetch_timer = QTimer(self, singleShot=True, interval=prefetch_delay_ms)
+        self._prefetch_timer.timeout.connect(self._on_prefetch_timer_timeout)
+        self._prefetch: list[tuple[str, str]] = []
         self.cache = SampleCache(cache_size)
         self._signals_root: Path | None = None
         self._in_flight: set[tuple[str, str]] = set()
@@ -56,6 +63,7 @@ class SampleController(QObject):
         """Nothing is wanted any more (the selection was cleared)."""
         self.generation += 1
         self._wanted = None
+        self._prefetch_timer.stop()
 
     def request(self, signal: str, sample_id: str, neighbours=()) -> None:
         """Show ``sample_id`` of ``signal`` as soon as it is loaded; prefetch ``neighbours``."""
@@ -67,10 +75,13 @@ class SampleController(QObject):
             self.sample_loaded.emit(signal, sample)
         else:
             self._load(key, LOAD_PRIORITY)
-        for neighbour in neighbours:
-            other = (signal, neighbour)
-            if other not in self.cache and other not in self._failed:
-                self._load(other, PREFETCH_PRIORITY)
+        self._prefetch = [(signal, n) for n in neighbours]
+        self._prefetch_timer.start()
+
+    def _on_prefetch_timer_timeout(self) -> None:
+        for key in self._prefetch:
+            if key not in self.cache and key not in self._failed:
+                self._load(key, PREFETCH_PRIORITY)
 
     def _load(self, key: tuple[str, str], priority: int) -> None:
         if key in self._in_flight or self._signals_root is None:
