@@ -102,6 +102,19 @@ def highest_valid_version(splits_dir: Path) -> SplitVersion | None:
     return None
 
 
+def _native_lock(lock_path: Path, timeout: float) -> filelock.BaseFileLock:
+    """A real OS lock, never filelock's marker-file fallback (filelock >= 4 falls back on ENOSYS).
+
+    The fallback does not exclude clients that do have ``flock``, and it takes the empty lock
+    file those clients leave behind for a held lock (60 s wait, then "another writer").
+    Without it, a file system with no locks gives ENOSYS, reported below as unsupported.
+    """
+    try:
+        return filelock.FileLock(str(lock_path), timeout=timeout, fallback_to_soft=False)
+    except TypeError:  # filelock 3.x: no fallback exists, it raises NotImplementedError itself
+        return filelock.FileLock(str(lock_path), timeout=timeout)
+
+
 @contextlib.contextmanager
 def split_lock(splits_dir: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
     """Cross-process lock on one signal's splits (``filelock``; flock on POSIX).
@@ -110,7 +123,7 @@ def split_lock(splits_dir: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[No
     system does not support locks, or another writer holds it past ``timeout``.
     """
     lock_path = splits_dir / LOCK_NAME
-    lock = filelock.FileLock(str(lock_path), timeout=timeout)
+    lock = _native_lock(lock_path, timeout)
     try:
         lock.acquire()
     except filelock.Timeout:
