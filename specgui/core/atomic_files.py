@@ -12,7 +12,7 @@ import secrets
 from pathlib import Path
 from typing import Callable
 
-from .errors import SplitVersionExistsError
+from .errors import SplitFileError, SplitVersionExistsError
 
 TEMP_MARKER = ".tmp-"
 
@@ -108,15 +108,26 @@ def point_link(link: str | os.PathLike, target_name: str, fallback_data: bytes |
     try:
         os.symlink(target_name, tmp)
     except (OSError, NotImplementedError):
-        write_atomic(link, fallback_data() if callable(fallback_data) else fallback_data)
+        try:
+            write_atomic(link, fallback_data() if callable(fallback_data) else fallback_data)
+        except IsADirectoryError:
+            raise _folder_in_the_way(link) from None
         return "copy"
     try:
         os.replace(tmp, link)
-    except BaseException:
+    except BaseException as exc:
         _unlink_quietly(tmp)
+        if isinstance(exc, IsADirectoryError):
+            raise _folder_in_the_way(link) from None
         raise
     _fsync_dir(link.parent)
     return "symlink"
+
+
+def _folder_in_the_way(link: Path) -> SplitFileError:
+    """A folder where the link belongs cannot be replaced by rename; say so instead of EISDIR."""
+    return SplitFileError(link, "is a folder, so it cannot point to a split version; move it away "
+                                "(nothing in it was touched)")
 
 
 def stale_temps(folder: str | os.PathLike) -> list[Path]:
