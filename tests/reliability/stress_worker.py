@@ -8,9 +8,9 @@ Run as a script: ``python stress_worker.py MODE JSON_ARGS``. Each mode drives th
   file-system call made inside a split operation, which places kills exactly between
   the steps of an atomic write; with ``kill_at=0`` the parent kills it at a random time.
 - ``race``: extend the same signal in a loop until ``stop_at``, half the workers passing
-  ``expected_parent`` from a fresh preview. ``lock`` may be ``soft`` (flock fails with
-  ENOSYS, so filelock falls back to its marker-file lock) or ``none`` (no lock at all, as
-  on a share whose locks are local to each client).
+  ``expected_parent`` from a fresh preview. ``lock`` may be ``unsupported`` (flock fails
+  with ENOSYS, as on a file system without locks) or ``none`` (no lock at all, as on a
+  share whose locks are local to each client).
 - ``producer``: keep writing new complete samples until ``stop_at``.
 - ``reader``: read the split the way consumers do (specgui ``get_split``, the seed's
   ``get_split`` on ``active.json``, raw ``json.load`` of each ``vN.json``) and record
@@ -129,7 +129,7 @@ def _sleep_until(moment: float) -> None:
 
 
 def _install_lock_mode(mode: str) -> None:
-    if mode == "soft":
+    if mode == "unsupported":
         import fcntl
 
         def no_flock(_fd, _op):
@@ -149,7 +149,7 @@ def run_race(args: dict) -> None:
 
     import specgui.core.splits as splits_module
 
-    warnings.simplefilter("ignore")  # the soft-lock fallback warns once per process
+    warnings.simplefilter("ignore")
     _install_lock_mode(args.get("lock", "flock"))
     manager, sig, me = SplitManager(args["root"]), args["signal"], args["worker"]
     outcomes: list[dict] = []
