@@ -100,6 +100,7 @@ class AppState(QObject):
             return True
         self._shut_down = True
         self.live.stop()
+        self.samples.clear_request()  # also stops its prefetch timer
         return self.pool.shutdown(timeout_s)
 
     # -- consequences ------------------------------------------------------------------

@@ -115,6 +115,7 @@ class WorkerPool(QObject):
         self._pool.setMaxThreadCount(max_threads)
         self._workers: dict[WorkerSignals, Worker] = {}
         self._long: set[WorkerSignals] = set()
+        self._closed = False
 
     def run(self, func: Callable[..., Any], *args: Any, returned: Callable[[Any], None] | None = None,
             aborted: Callable[[], None] | None = None, finished: Callable[[], None] | None = None,
@@ -134,7 +135,13 @@ class WorkerPool(QObject):
         return self.start(worker, priority)
 
     def start(self, worker: Worker, priority: int = 0) -> Worker:
-        """Run ``worker``; higher ``priority`` jumps the queue (sample loads over scans)."""
+        """Run ``worker``; higher ``priority`` jumps the queue (sample loads over scans).
+
+        After :meth:`shutdown` nothing starts any more (a late timer cannot revive work).
+        """
+        if self._closed:
+            worker.quit()
+            return worker
         was_idle = not self._workers
         self._workers[worker.signals] = worker
         worker.signals.finished.connect(self._on_worker_finished)
@@ -172,7 +179,8 @@ class WorkerPool(QObject):
         return True
 
     def shutdown(self, timeout_s: float = 30.0) -> bool:
-        """Cancel every worker and wait for all of them (call on quit)."""
+        """Refuse new work, cancel every worker and wait for all of them (call on quit)."""
+        self._closed = True
         self.cancel_all()
         ok = self.wait_all(timeout_s)
         self._pool.waitForDone(max(1, int(timeout_s * 1000)))

@@ -52,7 +52,7 @@ def open_window(qtbot):
     yield factory
     for window in windows:
         window.close()
-        assert all(worker.is_done for worker in window.state.pool.active())
+        assert all(worker.is_done for worker in window.state.pool.active()), [(w.name, w.is_done, w.abort_requested) for w in window.state.pool.active()]
 
 
 def select_and_wait(qtbot, window, signal: str, sample_id: str) -> None:

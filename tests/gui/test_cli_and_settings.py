@@ -76,7 +76,7 @@ def test_settings_are_remembered_in_the_test_location_only(qtbot, open_window, s
     again.resize(1200, 800)
     again.show()
     try:
-        qtbot.waitUntil(lambda: again.tree_panel.model.rowCount() == 2, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: again.tree_panel.model.signal_count() == 2, timeout=WAIT_MS)
         assert again.state.scans.root == signals_root
         assert again.view.view_settings()["colormap"] == "magma"
         assert again.view.view_settings()["levels"] == [12.0, 200.0]

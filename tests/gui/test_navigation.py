@@ -37,7 +37,7 @@ def test_the_id_filter_and_the_state_filter_narrow_the_tree(qtbot, open_window, 
     panel.state_combo.setCurrentIndex(panel.state_combo.findData(SampleStatus.VAL))
     qtbot.waitUntil(lambda: len(visible_ids(window, "alpha")) == 2, timeout=WAIT_MS)
     assert visible_ids(window, "beta") == []  # beta has no split: nothing is val
-    assert "alpha (2/6)" == panel.model.data(panel.model.find("alpha", None))
+    assert panel.model.data(panel.model.find("alpha", None)).startswith("▾ alpha (2/6) — v1")
 
 
 def test_the_selection_survives_a_filter_that_keeps_it(qtbot, open_window, signals_root):

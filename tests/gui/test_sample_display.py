@@ -44,7 +44,7 @@ def test_selecting_a_sample_shows_that_files_pixels_and_exactly_its_boxes(qtbot,
 def test_the_torchsig_samples_display_with_their_boxes(qtbot, open_window, torchsig_root):
     window = open_window(torchsig_root)
     shown = 0
-    for rows in (window.tree_panel.model.signal_rows(i) for i in range(window.tree_panel.model.rowCount())):
+    for rows in (window.tree_panel.model.signal_rows(i) for i in range(window.tree_panel.model.signal_count())):
         signal = rows.snapshot.name
         for sample_id in rows.ids:
             select_and_wait(qtbot, window, signal, sample_id)

@@ -104,3 +104,16 @@ def test_a_worker_cancelled_before_it_starts_never_runs(qtbot):
     with qtbot.waitSignal(worker.signals.aborted, timeout=5000):
         WorkerPool(1).start(worker)
     assert not ran.is_set()
+
+
+def test_nothing_starts_after_shutdown(qtbot):
+    ran = threading.Event()
+
+    def job():
+        ran.set()
+
+    pool = WorkerPool(1)
+    assert pool.shutdown(timeout_s=5)
+    worker = pool.run(job)
+    assert worker.abort_requested and not pool.active()
+    assert not worker.wait(0.2) and not ran.is_set()

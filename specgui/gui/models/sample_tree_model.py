@@ -1,26 +1,31 @@
-"""Signals → samples as a lazy two-level Qt model over flat arrays, fast at 100,000 rows.
+"""Signals → samples as one flat, lazy table model: a header row per signal, then its samples.
 
 Each signal keeps its sorted ID tuple, a uint8 status code per ID and an index array of the
 rows the filter lets through; ``data()`` computes text, icon and tooltip for the few rows
-on screen. Filtering is a numpy mask, and a changed filter or a rescanned signal is a
-layout change with persistent indexes moved by ID, so selection and expansion survive.
+on screen. Flat on purpose: a QTreeView lays out every child of an expanded node through
+``index()``/``rowCount()`` (four Python calls a row: 1.6 s for 100,000 samples, measured),
+while a QTableView over this model asks only for the rows on screen. Filtering is a numpy
+mask; a changed filter or a rescan is a layout change with persistent indexes moved by ID,
+so the current sample and selection survive.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_right
 
 import numpy as np
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
 
 from specgui.core.sample_status import SampleStatus
 
-from ..state.snapshot import CODE, INVALID, STATUSES, SignalSnapshot
+from ..state.snapshot import CODE, INVALID, SignalSnapshot
 from ..widgets.status_style import MEANING, status_color, status_icon
+from .signal_rows import SignalRows
 
-KeyRole = Qt.ItemDataRole.UserRole + 1  # (signal, sample ID or None)
+KeyRole = Qt.ItemDataRole.UserRole + 1  # (signal, sample ID or None for a header row)
 StatusRole = Qt.ItemDataRole.UserRole + 2  # SampleStatus of a sample row
+HEADER_BACKGROUND = QColor(128, 128, 128, 40)
 
 
 def _bold_font() -> QFont:
@@ -29,80 +34,25 @@ def _bold_font() -> QFont:
     return font
 
 
-class SignalRows:
-    """One signal's rows: the snapshot's arrays plus what the filter shows (``visible``)."""
-
-    def __init__(self, snapshot: SignalSnapshot):
-        self.snapshot = snapshot
-        self.ids = snapshot.ids
-        self.codes = snapshot.codes.copy()  # a failed load marks a row invalid in place
-        self.reasons = dict(snapshot.reasons)
-        self.visible = np.arange(len(self.ids), dtype=np.int64)
-        self._lower_ids: np.ndarray | None = None
-
-    def position(self, sample_id: str) -> int | None:
-        """Where ``sample_id`` sits in the sorted IDs (binary search), None if absent."""
-        i = bisect_left(self.ids, sample_id)
-        return i if i < len(self.ids) and self.ids[i] == sample_id else None
-
-    def row_of(self, position: int) -> int | None:
-        """The visible row showing ``position``, None when the filter hides it."""
-        row = int(np.searchsorted(self.visible, position))
-        return row if row < len(self.visible) and self.visible[row] == position else None
-
-    def apply_filter(self, text: str, code: int | None) -> None:
-        if not text and code is None:
-            self.visible = np.arange(len(self.ids), dtype=np.int64)
-            return
-        mask = np.ones(len(self.ids), dtype=bool)
-        if text:
-            if self._lower_ids is None:
-                self._lower_ids = np.char.lower(np.array(self.ids, dtype=str)) if self.ids else np.array([], dtype=str)
-            mask &= np.char.find(self._lower_ids, text.lower()) >= 0
-        if code is not None:
-            mask &= self.codes == code
-        self.visible = np.flatnonzero(mask)
-
-    def counts(self) -> dict[SampleStatus, int]:
-        totals = np.bincount(self.codes, minlength=len(STATUSES)) if len(self.codes) else [0] * len(STATUSES)
-        return {status: int(totals[i]) for i, status in enumerate(STATUSES)}
-
-
-class SampleTreeModel(QAbstractItemModel):
-    """Top-level rows are signals (internal id 0); sample rows carry their signal's row + 1."""
+class SampleTreeModel(QAbstractTableModel):
+    """Rows: ``[header(s0), samples of s0..., header(s1), ...]``; two columns (ID, state)."""
 
     HEADERS = ("Sample", "State")
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._signals: list[SignalRows] = []
+        self._collapsed: set[str] = set()
+        self._starts: list[int] = [0]  # header row of each signal, then the total row count
         self._filter_text = ""
         self._filter_code: int | None = None
 
     # -- Qt model API ----------------------------------------------------------------
-    def index(self, row: int, column: int, parent=QModelIndex()) -> QModelIndex:
-        if parent.isValid():
-            if parent.internalId() == 0 and 0 <= row < len(self._signals[parent.row()].visible):
-                return self.createIndex(row, column, parent.row() + 1)
-            return QModelIndex()
-        if 0 <= row < len(self._signals):
-            return self.createIndex(row, column, 0)
-        return QModelIndex()
-
-    def parent(self, index: QModelIndex) -> QModelIndex:  # noqa: A003 - Qt override
-        if not index.isValid() or index.internalId() == 0:
-            return QModelIndex()
-        return self.createIndex(index.internalId() - 1, 0, 0)
-
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
-        if not parent.isValid():
-            return len(self._signals)
-        if parent.internalId() == 0 and parent.column() == 0:
-            return len(self._signals[parent.row()].visible)
-        return 0
+        return 0 if parent.isValid() else self._starts[-1]
 
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
-        return len(self.HEADERS)
+        return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -112,41 +62,38 @@ class SampleTreeModel(QAbstractItemModel):
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        if index.internalId() == 0:
-            return self._signal_data(self._signals[index.row()], index.column(), role)
-        rows = self._signals[index.internalId() - 1]
-        position = int(rows.visible[index.row()])
-        return self._sample_data(rows, position, index.column(), role)
+        signal, sample_row = self.locate(index.row())
+        rows = self._signals[signal]
+        if sample_row is None:
+            return self._header_data(rows, index.column(), role)
+        return self._sample_data(rows, int(rows.visible[sample_row]), index.column(), role)
 
-    def _signal_data(self, rows: SignalRows, column: int, role):
+    def _header_data(self, rows: SignalRows, column: int, role):
         snap = rows.snapshot
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                shown = f"{len(rows.visible)}/" if len(rows.visible) != len(rows.ids) else ""
-                return f"{snap.name} ({shown}{len(rows.ids)})"
-            counts = rows.counts()
-            text = " · ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+        if role == Qt.ItemDataRole.DisplayRole and column == 0:  # spans both columns in the view
+            arrow = "▸" if snap.name in self._collapsed else "▾"
+            shown = f"{len(rows.visible):,}/" if len(rows.visible) != len(rows.ids) else ""
+            text = " · ".join(f"{n:,} {s.value}" for s, n in rows.counts().items() if n)
             version = f"v{snap.shown_version}" if snap.shown_version else "no split"
-            return f"{version}: {text}" if text else version
+            return f"{arrow} {snap.name} ({shown}{len(rows.ids):,}) — {version}" + (f": {text}" if text else "")
         if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [f"{snap.name}: {snap.signal_dir}"]
-            lines += [f"{n} {s.value}" for s, n in rows.counts().items()]
+            lines = [f"{snap.name}: {snap.signal_dir}", "click to fold or unfold"]
+            lines += [f"{n:,} {s.value}" for s, n in rows.counts().items()]
             if snap.shown_version != snap.active_version:
                 lines.append(f"coloured by v{snap.shown_version}; active is v{snap.active_version}")
-            lines += list(snap.problems)
-            if snap.write_block:
-                lines.append(snap.write_block)
-            return "\n".join(lines)
+            return "\n".join(lines + list(snap.problems) + ([snap.write_block] if snap.write_block else []))
         if role == KeyRole:
             return (snap.name, None)
-        if role == Qt.ItemDataRole.FontRole and column == 0:
+        if role == Qt.ItemDataRole.FontRole:
             return _bold_font()
-        if role == Qt.ItemDataRole.ForegroundRole and column == 1 and snap.problems:
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return HEADER_BACKGROUND
+        if role == Qt.ItemDataRole.ForegroundRole and snap.problems:
             return status_color(SampleStatus.INVALID)
         return None
 
     def _sample_data(self, rows: SignalRows, position: int, column: int, role):
-        status = STATUSES[rows.codes[position]]
+        status = rows.status(position)
         if role == Qt.ItemDataRole.DisplayRole:
             return rows.ids[position] if column == 0 else status.value
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
@@ -162,86 +109,117 @@ class SampleTreeModel(QAbstractItemModel):
             return status
         return None
 
+    # -- row arithmetic --------------------------------------------------------------
+    def locate(self, row: int) -> tuple[int, int | None]:
+        """(signal number, sample row among its shown samples, or None for its header)."""
+        signal = bisect_right(self._starts, row) - 1
+        offset = row - self._starts[signal]
+        return signal, (None if offset == 0 else offset - 1)
+
+    def shown_count(self, signal: int) -> int:
+        """How many sample rows of ``signal`` are on the list (0 when folded)."""
+        return self._starts[signal + 1] - self._starts[signal] - 1
+
+    def row_index(self, signal: int, sample_row: int | None = None, column: int = 0) -> QModelIndex:
+        return self.index(self._starts[signal] + (0 if sample_row is None else sample_row + 1), column)
+
+    def header_rows(self) -> list[int]:
+        return self._starts[:-1]
+
+    def _recount(self) -> None:
+        starts = [0]
+        for rows in self._signals:
+            shown = 0 if rows.snapshot.name in self._collapsed else len(rows.visible)
+            starts.append(starts[-1] + 1 + shown)
+        self._starts = starts
+
     # -- updates ---------------------------------------------------------------------
     def set_snapshots(self, snapshots) -> None:
-        """A new tree (a new root, or signals added/removed): rebuild everything."""
+        """A new list of signals (a new root, signals added/removed): rebuild everything."""
         self.beginResetModel()
         self._signals = [SignalRows(s) for s in snapshots]
         for rows in self._signals:
             rows.apply_filter(self._filter_text, self._filter_code)
+        self._recount()
         self.endResetModel()
 
     def update_snapshot(self, snapshot: SignalSnapshot) -> None:
-        """One signal rescanned: swap its rows, keeping selection and expansion by ID."""
-        row = self.signal_row(snapshot.name)
-        if row is None:
+        """One signal rescanned: swap its rows, keeping the current sample and selection by ID."""
+        signal = self.signal_row(snapshot.name)
+        if signal is None:
             self.set_snapshots([r.snapshot for r in self._signals] + [snapshot])
             return
         rows = SignalRows(snapshot)
         rows.apply_filter(self._filter_text, self._filter_code)
-        self._relayout({row: rows})
+        self._relayout({signal: rows})
 
     def set_filter(self, text: str, status: SampleStatus | None) -> None:
         """Show only IDs containing ``text`` (any case) with ``status`` (None: any)."""
         code = None if status is None else int(CODE[status])
-        if (text, code) == (self._filter_text, self._filter_code):
-            return
-        self._filter_text, self._filter_code = text, code
-        self._relayout({}, refilter=True)
+        if (text, code) != (self._filter_text, self._filter_code):
+            self._filter_text, self._filter_code = text, code
+            self._relayout({}, refilter=True)
 
-    def mark_invalid(self, signal: str, sample_id: str, reason: str) -> None:
+    def set_collapsed(self, name: str, collapsed: bool) -> None:
+        if (name in self._collapsed) != collapsed:
+            (self._collapsed.add if collapsed else self._collapsed.discard)(name)
+            self._relayout({})
+
+    def is_collapsed(self, name: str) -> bool:
+        return name in self._collapsed
+
+    def mark_invalid(self, signal_name: str, sample_id: str, reason: str) -> None:
         """A sample failed to load: show it invalid with ``reason`` now, before any rescan."""
-        row = self.signal_row(signal)
-        if row is None:
-            return
-        rows = self._signals[row]
-        position = rows.position(sample_id)
+        signal = self.signal_row(signal_name)
+        position = self._signals[signal].position(sample_id) if signal is not None else None
         if position is None:
             return
+        rows = self._signals[signal]
         rows.codes[position] = INVALID
         rows.reasons[sample_id] = reason
-        visible_row = rows.row_of(position)
-        if visible_row is not None:
-            parent = self.index(row, 0)
-            self.dataChanged.emit(self.index(visible_row, 0, parent), self.index(visible_row, 1, parent))
-        self.dataChanged.emit(self.index(row, 0), self.index(row, 1))
+        index = self.find(signal_name, sample_id)
+        if index.isValid():
+            self.dataChanged.emit(index, index.siblingAtColumn(1))
+        header = self.row_index(signal)
+        self.dataChanged.emit(header, header.siblingAtColumn(1))
 
     def _relayout(self, replacements: dict[int, SignalRows], refilter: bool = False) -> None:
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         keys = [(self.data(i, KeyRole), i.column()) for i in old]
-        for row, rows in replacements.items():
-            self._signals[row] = rows
+        for signal, rows in replacements.items():
+            self._signals[signal] = rows
         if refilter:
             for rows in self._signals:
                 rows.apply_filter(self._filter_text, self._filter_code)
-        new = [self.find(signal, sample_id, column) for (signal, sample_id), column in keys]
-        self.changePersistentIndexList(old, new)
+        self._recount()
+        self.changePersistentIndexList(old, [self.find(name, sample_id, column) for (name, sample_id), column in keys])
         self.layoutChanged.emit()
 
     # -- lookups ---------------------------------------------------------------------
+    def signal_count(self) -> int:
+        return len(self._signals)
+
     def signal_row(self, name: str) -> int | None:
+        """The number of signal ``name`` (its position in the list), None if absent."""
         for i, rows in enumerate(self._signals):
             if rows.snapshot.name == name:
                 return i
         return None
 
-    def signal_rows(self, row: int) -> SignalRows:
-        return self._signals[row]
+    def signal_rows(self, signal: int) -> SignalRows:
+        return self._signals[signal]
 
-    def snapshots(self) -> list[SignalSnapshot]:
-        return [r.snapshot for r in self._signals]
-
-    def find(self, signal: str, sample_id: str | None, column: int = 0) -> QModelIndex:
-        """The index showing ``sample_id`` of ``signal`` (the signal's row for None)."""
-        row = self.signal_row(signal)
-        if row is None:
+    def find(self, name: str, sample_id: str | None, column: int = 0) -> QModelIndex:
+        """The index showing ``sample_id`` of signal ``name`` (its header for None); invalid if hidden."""
+        signal = self.signal_row(name)
+        if signal is None:
             return QModelIndex()
         if sample_id is None:
-            return self.index(row, column)
-        rows = self._signals[row]
+            return self.row_index(signal, None, column)
+        rows = self._signals[signal]
         position = rows.position(sample_id)
-        visible_row = rows.row_of(position) if position is not None else None
-        if visible_row is None:
+        sample_row = rows.row_of(position) if position is not None else None
+        if sample_row is None or name in self._collapsed:
             return QModelIndex()
-        return self.index(visible_row, column, self.index(row, 0))
+        return self.row_index(signal, sample_row, column)

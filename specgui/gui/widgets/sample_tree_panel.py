@@ -1,4 +1,7 @@
-"""The sample tree panel: filter field, state filter, the signals → samples tree, a legend.
+"""The sample tree panel: filter field, state filter, the signals → samples list, a legend.
+
+The "tree" is a QTableView over a flattened model (a header row per signal, click it to
+fold); see :mod:`..models.sample_tree_model` for why it is not a QTreeView.
 
 Intents: ``sample_requested(signal, sample_id, neighbour_ids)`` when the current sample
 changes (the neighbours are for prefetching), ``signal_requested(signal)`` when the current
@@ -9,7 +12,7 @@ signal changes, ``selection_cleared()``. Facts in: :meth:`show_snapshots`,
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from specgui.core.sample_status import SampleStatus
 
@@ -40,13 +43,19 @@ class SampleTreePanel(QWidget):
         for status in SampleStatus:
             self.state_combo.addItem(status_icon(status), status.value, status)
         self.state_combo.setToolTip("Show only samples in this state")
-        self.tree = QTreeView(uniformRowHeights=True, alternatingRowColors=True)
+        self.tree = QTableView(showGrid=False, wordWrap=False)
         self.tree.setModel(self.model)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tree.header().setStretchLastSection(False)
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        rows = self.tree.verticalHeader()  # uniform row heights; never sized from contents
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
+        header = self.tree.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(1, self.fontMetrics().horizontalAdvance("missing") + 24)
         self.legend = StatusLegend()
         self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self._on_filter_timer_timeout)
@@ -64,15 +73,15 @@ class SampleTreePanel(QWidget):
         self.filter_edit.textChanged.connect(self._on_filter_text_changed)
         self.state_combo.currentIndexChanged.connect(self._on_filter_timer_timeout)
         self.tree.selectionModel().currentChanged.connect(self._on_current_changed)
+        self.tree.clicked.connect(self._on_tree_clicked)
         self.model.layoutChanged.connect(self._on_model_layout_changed)
+        self.model.modelReset.connect(self._apply_spans)
 
     # -- facts in ----------------------------------------------------------------------
     def show_snapshots(self, snapshots) -> None:
         """A new tree: show it expanded, keeping the current sample if it is still there."""
         key = self.current_key()
         self.model.set_snapshots(snapshots)
-        for row in range(self.model.rowCount()):  # not expandAll(): it visits every sample row
-            self.tree.expand(self.model.index(row, 0))
         if key is None or not self.select(*key):
             self._current_signal = None
             if snapshots:
@@ -80,10 +89,7 @@ class SampleTreePanel(QWidget):
         self._update_legend()
 
     def update_snapshot(self, snapshot: SignalSnapshot) -> None:
-        new = self.model.signal_row(snapshot.name) is None
         self.model.update_snapshot(snapshot)
-        if new:
-            self.tree.expand(self.model.find(snapshot.name, None))
         self._update_legend()
 
     def mark_invalid(self, signal: str, sample_id: str, reason: str) -> None:
@@ -143,7 +149,19 @@ class SampleTreePanel(QWidget):
         self.model.set_filter(self.filter_edit.text().strip(), self.state_combo.currentData())
         self._update_legend()
 
+    def _on_tree_clicked(self, index: QModelIndex) -> None:
+        signal, sample_id = self.model.data(index, KeyRole)
+        if sample_id is None:  # a signal's header row: fold or unfold it
+            self.model.set_collapsed(signal, not self.model.is_collapsed(signal))
+
+    def _apply_spans(self) -> None:
+        """Each signal's header row spans both columns."""
+        self.tree.clearSpans()
+        for row in self.model.header_rows():
+            self.tree.setSpan(row, 0, 1, 2)
+
     def _on_model_layout_changed(self, *_args) -> None:
+        self._apply_spans()
         current = self.tree.currentIndex()
         if current.isValid():  # a filtered-out sample stays shown in the view until another is picked
             self.tree.scrollTo(current)
