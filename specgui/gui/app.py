@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from .app_state import AppState
-from .main_window import MainWindow
 from .settings import APPLICATION, ORGANIZATION, AppSettings
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 
@@ -32,15 +35,22 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
 
 def create_window(root: str | os.PathLike | None = None, *, settings: AppSettings | None = None,
                   poll_ms: int | None = None) -> MainWindow:
-    """A main window over a new :class:`AppState`, opening ``root`` (else the last one)."""
+    """A main window over a new :class:`AppState`, opening ``root`` (else the last one).
+
+    The scan starts before the window's heavier modules (pyqtgraph, the views) are imported
+    and built, so the two overlap; its result arrives through the event loop, after the
+    window has connected to it.
+    """
     settings = settings if settings is not None else AppSettings()
     state = AppState(**({} if poll_ms is None else {"poll_ms": poll_ms}))
-    window = MainWindow(state, settings)
-    state.setParent(window)
     start = root if root is not None else settings.last_root()
     if start is not None:
-        window.open_root(str(start))
-    else:
+        state.open_root(str(start))
+    from .main_window import MainWindow
+
+    window = MainWindow(state, settings)
+    state.setParent(window)
+    if start is None:
         window.view.show_error("No data folder open. Use File → Open folder… (Ctrl+O).")
     return window
 
