@@ -1,4 +1,5 @@
-"""Real sample trees for the sanity-pass tests: TorchSig samples plus one bad sample of each kind."""
+"""Sample trees for the sanity-pass tests (TorchSig samples plus one bad sample of each kind),
+and a check that each planted sample really is bad the way it claims."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from specgui.core.errors import SampleError
+from specgui.core.sample_loading import load_sample
 from tests.helpers import write_sample
 
 SIGNAL = "mixed"
@@ -110,11 +114,6 @@ def build_mixed_signal(torchsig_root: Path) -> tuple[Path, list[str], list[str]]
 
 
 def test_every_planted_sample_is_refused_by_the_loader_for_its_own_reason(torchsig_root):
-    import pytest
-
-    from specgui.core.errors import SampleError
-    from specgui.core.sample_loading import load_sample
-
     signal_dir, good_train, good_val = build_mixed_signal(torchsig_root)
     samples = signal_dir / "samples"
     for sample_id in good_train + good_val:
