@@ -79,7 +79,8 @@ def test_clean_split_exits_0(capsys, torchsig_root, cache_dir):
 
 
 def test_threshold_and_version_options(capsys, leaky):
-    code, out, _ = _run(capsys, "audit", leaky, "sig", "--near-threshold", "0", "--version", "v1", "--no-cache", "--json")
+    code, out, _ = _run(capsys, "audit", leaky, "sig", "--near-threshold", "0", "--version", "v1", "--no-cache",
+                        "--pool", "process", "--workers", "2", "--json")
     data = json.loads(out)
     assert code == 1 and data["leak_counts"]["near"] == 0 and data["cache"]["path"] is None
 

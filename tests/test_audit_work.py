@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import specgui.core.audit_work as audit_work
-from specgui.core.audit_work import check_files, run_checks
+from specgui.core.audit_work import check_files, choose_pool, run_checks
 from tests.test_audit_helpers import spectro_image, window, write_pixels
 
 
@@ -69,3 +69,12 @@ def test_broken_or_unavailable_pool_finishes_inline(tasks, tmp_path, monkeypatch
 def test_unknown_pool_kind_is_refused(tasks, tmp_path):
     with pytest.raises(ValueError):
         list(run_checks(tasks, tmp_path, pool="gpu"))
+    with pytest.raises(ValueError):
+        choose_pool("gpu", 10, 10)
+
+
+def test_auto_takes_processes_only_for_many_small_files():
+    assert choose_pool("auto", 10_000, 45_000) == "process"
+    assert choose_pool("auto", 10_000, 700_000) == "thread"  # 1024x1024: zlib releases the GIL
+    assert choose_pool("auto", 100, 45_000) == "thread"  # not worth starting processes
+    assert choose_pool("thread", 10_000, 45_000) == "thread" and choose_pool("process", 1, 1) == "process"

@@ -11,6 +11,7 @@ import argparse
 
 from specgui.core.audit import AuditReport, audit_split
 from specgui.core.audit_hashes import DEFAULT_NEAR_THRESHOLD, PHASH_BITS
+from specgui.core.audit_work import POOLS
 
 from .errors import collect_notes, reports_core_errors
 from .output import EXIT_OK, EXIT_PROBLEMS, emit_json, say, to_jsonable
@@ -59,7 +60,10 @@ def register(subparsers) -> None:
     parser.add_argument("--near-threshold", type=_threshold, default=DEFAULT_NEAR_THRESHOLD, metavar="T",
                         help=f"near copy when perceptual hashes differ in at most T of {PHASH_BITS} bits "
                              f"(default {DEFAULT_NEAR_THRESHOLD}; 0 = only pixel-identical images)")
-    parser.add_argument("--workers", type=_positive, default=None, metavar="N", help="decode threads (default: CPU count)")
+    parser.add_argument("--workers", type=_positive, default=None, metavar="N", help="decode workers (default: CPU count)")
+    parser.add_argument("--pool", choices=POOLS, default="auto",
+                        help="decode on threads or worker processes (default auto: processes for "
+                             "thousands of small files, else threads)")
     parser.add_argument("--no-cache", action="store_true", help="ignore and do not write the fingerprint cache")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.set_defaults(func=reports_core_errors(_audit))
@@ -70,7 +74,8 @@ def _audit(args) -> int:
         bar = ProgressBar(f"audit {args.signal}")
         try:
             report = audit_split(args.root, args.signal, args.version, near_threshold=args.near_threshold,
-                                 workers=args.workers, use_cache=not args.no_cache, progress=bar.update)
+                                 workers=args.workers, use_cache=not args.no_cache, pool=args.pool,
+                                 progress=bar.update)
         finally:
             bar.close()
         notes.add(report.cache_note)

@@ -26,10 +26,10 @@ from pathlib import Path
 from .audit_cache import AuditCache, stat_key
 from .audit_hashes import DEFAULT_NEAR_THRESHOLD, PHASH_BITS, hashes_to_words, near_pairs
 from .audit_windows import capture_overlaps, leaking_new_samples
-from .audit_work import POOLS, run_checks
+from .audit_work import POOLS, choose_pool, run_checks
 from .errors import DataRootError, SplitNotFoundError, SplitStateError
 from .sample_ids import sample_paths
-from .sample_index import list_signals, resolve_signals_root
+from .sample_index import FileState, list_signals, resolve_signals_root
 from .split_version import SplitVersion
 from .splits import RecoveredActiveWarning, SplitManager
 
@@ -121,13 +121,14 @@ def _check_threshold(near_threshold: int) -> int:
 
 def iter_audit(root: str | os.PathLike, signal: str, version: int | None = None, *,
                near_threshold: int = DEFAULT_NEAR_THRESHOLD, workers: int | None = None,
-               use_cache: bool = True, cache_dir: str | os.PathLike | None = None, pool: str = "process"):
+               use_cache: bool = True, cache_dir: str | os.PathLike | None = None, pool: str = "auto"):
     """Audit ``version`` (default: the active one) of ``signal``; yields progress, returns the report.
 
     ``root`` is the signals folder or its parent. Raises :class:`DataRootError` or a
     :class:`SplitFileError` (missing version...) before the first yield; sample problems
     never raise. What the cache lacks is read by ``workers`` (default: the CPU count)
-    processes, or threads with ``pool="thread"`` (see :mod:`.audit_work`).
+    threads or processes: ``pool`` is ``"thread"``, ``"process"`` or ``"auto"`` (processes
+    for thousands of small files, else threads; see :mod:`.audit_work`).
     """
     _check_threshold(near_threshold)
     if pool not in POOLS:
@@ -160,6 +161,8 @@ def iter_audit(root: str | os.PathLike, signal: str, version: int | None = None,
             yield done, total
     yield done, total
     decoded = 0
+    sizes = [t[3][0] for t in tasks if t[1] is not None and t[3] is not None]
+    pool = choose_pool(pool, len(sizes), sum(sizes) / max(1, len(sizes)))
     try:
         with closing(run_checks(tasks, manager.base_dir, workers, pool)) as results:  # closing: stop the pool on cancel
             for (sample_id, npz_path, json_path, npz_key, json_key), (pixels, window) in results:
@@ -190,7 +193,7 @@ def iter_audit(root: str | os.PathLike, signal: str, version: int | None = None,
 def audit_split(root: str | os.PathLike, signal: str, version: int | None = None, *,
                 near_threshold: int = DEFAULT_NEAR_THRESHOLD, workers: int | None = None,
                 use_cache: bool = True, cache_dir: str | os.PathLike | None = None,
-                pool: str = "process", progress=None) -> AuditReport:
+                pool: str = "auto", progress=None) -> AuditReport:
     """Run :func:`iter_audit` to the end; ``progress(done, total)`` is called on each step."""
     steps = iter_audit(root, signal, version, near_threshold=near_threshold, workers=workers,
                        use_cache=use_cache, cache_dir=cache_dir, pool=pool)
@@ -205,7 +208,7 @@ def audit_split(root: str | os.PathLike, signal: str, version: int | None = None
 
 def _missing_reason(scan, sample_id: str) -> str:
     state = scan.file_state(sample_id)
-    what = {None: ".npz and .json"}.get(state, ".npz" if state and state.value == "npz_missing" else ".json")
+    what = {FileState.NPZ_MISSING: ".npz", FileState.JSON_MISSING: ".json"}.get(state, ".npz and .json")
     return f"listed in the split but its {what} is not on disk"
 
 

@@ -1,9 +1,12 @@
 """The per-sample work of an audit (what the cache lacks), run inline or on a worker pool.
 
-A worker process pool (``spawn``: safe beside Qt threads, same on every OS) uses every
-core; threads overlap only what releases the GIL (zlib, SHA-256, numpy), and the
-Python-level part of a small sample's load and its JSON parse keep them from scaling.
-Small jobs run inline: starting workers costs a few tenths of a second. At most
+Threads overlap what releases the GIL: zlib, SHA-256 and numpy, most of a 1024x1024
+sample's cost; they start instantly. A process pool (``spawn``: safe beside Qt threads,
+same on every OS) also runs the Python-level part in parallel, which is most of a small
+sample's cost, for a price: a few tenths of a second to start workers that import numpy
+each. ``auto`` picks by the files' size (benchmarks/results/audit.md has the figures:
+on 2 cores threads give 1.4x decode speed for 1024x1024, processes 0.76x vs threads
+0.51x for 256x256, where the audit's own hashing is a large share). Small jobs run inline. At most
 ``2 * workers`` chunks are in flight, so cancelling stops within a few files, and a pool
 that cannot start or that breaks (a worker killed) leaves the rest to run inline.
 """
@@ -23,7 +26,20 @@ from .sample_labels import load_sample_labels
 
 CHUNK = 16  # samples per pool task: enough to amortise the hand-off, few enough to cancel promptly
 MIN_POOLED = 64  # fewer tasks than this run inline
-POOLS = ("process", "thread")
+POOLS = ("auto", "thread", "process")
+#: ``auto`` picks processes for at least this many decodes of files smaller than SMALL_NPZ_BYTES
+#: on average: there the GIL-held part of each load dominates and threads stop scaling.
+AUTO_PROCESS_MIN_TASKS = 2000
+SMALL_NPZ_BYTES = 256 * 1024
+
+
+def choose_pool(pool: str, decodes: int, mean_npz_bytes: float) -> str:
+    """``pool``, with ``auto`` resolved to ``thread`` or ``process`` for this much work."""
+    if pool not in POOLS:
+        raise ValueError(f"pool must be one of {POOLS}, got {pool!r}")
+    if pool != "auto":
+        return pool
+    return "process" if decodes >= AUTO_PROCESS_MIN_TASKS and mean_npz_bytes < SMALL_NPZ_BYTES else "thread"
 
 
 def check_files(npz_path: Path | None, json_path: Path | None, bound: Path | None) -> tuple:
@@ -55,14 +71,14 @@ def _make_pool(kind: str, workers: int) -> Executor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
-def run_checks(tasks: list[tuple], bound: Path | None, workers: int | None = None, pool: str = "process"):
+def run_checks(tasks: list[tuple], bound: Path | None, workers: int | None = None, pool: str = "thread"):
     """Yield ``(task, check_files(task[1], task[2], bound))`` for each task as it finishes.
 
     ``task[1]`` / ``task[2]`` are the ``.npz`` / ``.json`` paths (or None); the rest of the
     task is passed through untouched. ``workers`` defaults to the CPU count.
     """
-    if pool not in POOLS:
-        raise ValueError(f"pool must be one of {POOLS}, got {pool!r}")
+    if pool not in POOLS[1:]:
+        raise ValueError(f"pool must be 'thread' or 'process' (resolve 'auto' with choose_pool), got {pool!r}")
     workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     if workers == 1 or len(tasks) < MIN_POOLED:
         for task in tasks:
