@@ -53,8 +53,8 @@ class MainWindow(QMainWindow):
         self.splitters["right"].addWidget(self.side_tabs)
         for widget in (self.tree_panel, self.splitters["center"], self.splitters["right"]):
             self.splitters["main"].addWidget(widget)
-        self.splitters["main"].setSizes([340, 880, 380])
-        self.splitters["center"].setSizes([700, 300])
+        self.splitters["main"].setSizes([340, 840, 420])
+        self.splitters["center"].setSizes([780, 220])
         for splitter in self.splitters.values():
             splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitters["main"])
