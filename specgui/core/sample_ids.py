@@ -40,6 +40,8 @@ def all_ids_safe(ids: list, *, all_str: bool = False) -> bool:
     """
     if not ids:
         return True
+    if len(ids) == 1:  # a lone ID joins to itself: the tests below cannot see an empty one
+        return unsafe_id_reason(ids[0]) is None
     if not all_str and not all(type(i) is str for i in ids):
         return False
     joined = "/".join(ids)  # '/' never occurs in a safe ID, so it cannot hide or fake one

@@ -19,6 +19,7 @@ from .atomic_files import remove_stale_temps
 from .errors import (
     DataRootError,
     SplitFileError,
+    SplitLockError,
     SplitNotFoundError,
     SplitStateError,
     SplitVersionExistsError,
@@ -27,6 +28,7 @@ from .errors import (
 from .sample_ids import unsafe_id_reason
 from .sample_index import SPLITS_DIRNAME, SignalScan, scan_signal
 from .split_store import (
+    ACTIVE_NAME,
     highest_valid_version,
     point_active,
     read_active_pointer,
@@ -215,18 +217,32 @@ class SplitManager:
         if not (isinstance(val_ratio, (int, float)) and 0 < val_ratio < 1):
             raise SplitStateError(None, f"val_ratio must be between 0 and 1, got {val_ratio!r}")
         splits_dir = self.splits_dir(signal_name)
-        if not self.signal_dir(signal_name).is_dir():
-            raise SplitStateError(self.signal_dir(signal_name), f"no signal folder for {signal_name}")
         # Every refusal comes before the folder and the lock file are made: a refusal writes nothing.
         # One scan, outside the lock: a sample that lands after it is simply pending for v2.
+        self._require_signal(signal_name)
         self._refuse_existing(signal_name, splits_dir)
         ids = self.scan(signal_name).complete
         if not ids:
             raise SplitStateError(self.signal_dir(signal_name) / "samples", f"no samples found for {signal_name}")
-        splits_dir.mkdir(parents=True, exist_ok=True)
+        self._prepare_splits_dir(splits_dir)
         with split_lock(splits_dir):
             remove_stale_temps(splits_dir)
             return self._create_initial_locked(signal_name, splits_dir, ids, val_ratio, random_seed, notes)
+
+    def _require_signal(self, signal_name: str) -> None:
+        if not self.signal_dir(signal_name).is_dir():
+            raise SplitStateError(self.signal_dir(signal_name), f"no signal folder for {signal_name}")
+
+    @staticmethod
+    def _prepare_splits_dir(splits_dir: Path) -> None:
+        """Make ``splits/`` for a write; a read-only folder or an unusable ``active.json`` refuses."""
+        try:
+            splits_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SplitLockError(splits_dir, f"cannot create the splits folder: {exc.strerror or exc}") from None
+        active = splits_dir / ACTIVE_NAME
+        if active.is_dir() and not active.is_symlink():
+            raise SplitFileError(active, "is a folder, so the active version cannot be recorded; move it away")
 
     @staticmethod
     def _refuse_existing(signal_name: str, splits_dir: Path) -> None:
@@ -268,10 +284,15 @@ class SplitManager:
         seed did; a missing ``active.json`` never does.
         """
         splits_dir = self.splits_dir(signal_name)
-        if not splits_dir.is_dir() and not version_numbers(splits_dir):
+        self._require_signal(signal_name)
+        if not version_numbers(splits_dir) and read_active_pointer(splits_dir).kind == "missing":
+            # No split yet: refuse what can be refused before anything is made; the lock below
+            # settles a race with another first writer (the loser extends, or hears "stale").
             if expected_parent not in (None, 0):
                 raise StaleSplitError(splits_dir, expected_parent, 0)
-            return self.create_initial_split(signal_name)
+            if not self.scan(signal_name).complete_ids:
+                raise SplitStateError(self.signal_dir(signal_name) / "samples", f"no samples found for {signal_name}")
+        self._prepare_splits_dir(splits_dir)
         with split_lock(splits_dir):
             remove_stale_temps(splits_dir)
             preview, parent = self._plan_extend(signal_name, new_sample_ids, exclude)
@@ -348,6 +369,7 @@ class SplitManager:
         """Point ``active.json`` at ``version`` (rollback); refused if its val differs from v1's."""
         splits_dir = self.splits_dir(signal_name)
         self._activatable(signal_name, version)  # refuse before the lock: a refusal creates no folder or lock file
+        self._prepare_splits_dir(splits_dir)
         with split_lock(splits_dir):
             remove_stale_temps(splits_dir)
             point_active(splits_dir, self._activatable(signal_name, version))

@@ -93,17 +93,12 @@ def _another_writer_creates_v1_first(root):
         splits_module.split_lock = real
 
 
-@pytest.mark.xfail(strict=True, reason="splits.py: extend_split on a signal with no split yet goes to "
-                   "create_initial_split, which answers a lost race with SplitVersionExistsError instead of "
-                   "StaleSplitError (expected_parent=0)")
 def test_two_first_extends_on_a_new_signal_loser_is_told_to_preview_again(tmp_path):
     make_signal(tmp_path, "sig", ["a", "b", "c", "d"])
     with _another_writer_creates_v1_first(tmp_path), pytest.raises(StaleSplitError):
         SplitManager(tmp_path).extend_split("sig", expected_parent=0)
 
 
-@pytest.mark.xfail(strict=True, reason="splits.py: without expected_parent, the loser of the first-create race "
-                   "gets SplitVersionExistsError instead of extending the v1 the winner made")
 def test_two_first_extends_on_a_new_signal_loser_without_expected_parent_succeeds(tmp_path):
     make_signal(tmp_path, "sig", ["a", "b", "c", "d"])
     with _another_writer_creates_v1_first(tmp_path):

@@ -153,8 +153,6 @@ def test_split_reader_on_any_document(train, val, extra, version):
     _check_split(json.dumps(doc).encode())
 
 
-@pytest.mark.xfail(strict=True, reason="sample_ids.all_ids_safe(['']) is True: a list holding only the empty "
-                   "ID takes the fast path ('' joins to '') and the split reader accepts it")
 @pytest.mark.parametrize("key", ["train_samples", "val_samples"])
 def test_a_lone_empty_id_is_refused(key):
     doc = json.loads(VALID_SPLIT)

@@ -169,8 +169,6 @@ def test_an_active_json_folder_is_a_clear_error_and_left_alone(tmp_path, copy_mo
     assert not check_splits_folder(splits).temps
 
 
-@pytest.mark.xfail(strict=True, reason="splits.py writes the new vN.json before finding that active.json "
-                   "cannot be pointed at it; the refusal should come first (a refusal writes nothing)")
 def test_an_extend_refused_for_an_active_json_folder_writes_no_version(tmp_path):
     manager, splits = _signal(tmp_path)
     _plant_active(splits, None, "folder")

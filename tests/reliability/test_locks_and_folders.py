@@ -123,8 +123,6 @@ def test_a_read_only_tree_reads_and_refuses_writes_with_the_reason(public_tmp):
     assert snapshot(public_tmp) == before
 
 
-@pytest.mark.xfail(strict=True, reason="splits.py: create_initial_split makes splits/ before taking the lock, so on "
-                   "a read-only signal it raises a bare PermissionError, not a SplitLockError with the reason")
 def test_creating_a_first_split_in_a_read_only_signal_says_why(public_tmp):
     make_signal(public_tmp, "fresh", IDS)
     _make_read_only(public_tmp)
