@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 import warnings
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -36,69 +35,12 @@ from .split_store import (
     version_numbers,
     write_new_version,
 )
+from .split_results import ActiveResolution, ExtendPreview, SplitDiff, VersionSummary
 from .split_version import SplitVersion, read_split_version, version_file_name
 
 
 class RecoveredActiveWarning(UserWarning):
     """``active.json`` was missing or broken; the highest valid version was used instead."""
-
-
-@dataclass(frozen=True)
-class ActiveResolution:
-    """Which version is active, and whether that had to be recovered (``note`` says why)."""
-
-    version: SplitVersion | None
-    recovered: bool = False
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class ExtendPreview:
-    """What ``extend_split`` would write now: nothing is written to make one."""
-
-    signal: str
-    parent_version: int
-    new_version: int
-    added: tuple[str, ...]
-    train_count: int
-    val_count: int
-    note: str | None = None
-
-    @property
-    def is_noop(self) -> bool:
-        return not self.added
-
-
-@dataclass(frozen=True)
-class VersionSummary:
-    """One row of the version list (``problem`` set when the file cannot be read)."""
-
-    version: int
-    path: Path
-    is_active: bool
-    created_at: str | None = None
-    train_count: int | None = None
-    val_count: int | None = None
-    samples_added: int | None = None
-    parent_version: int | None = None
-    notes: str | None = None
-    problem: str | None = None
-
-
-@dataclass(frozen=True)
-class SplitDiff:
-    """Membership changes from version ``a`` to version ``b`` (each tuple sorted)."""
-
-    a: int
-    b: int
-    train_added: tuple[str, ...]
-    train_removed: tuple[str, ...]
-    val_added: tuple[str, ...]
-    val_removed: tuple[str, ...]
-
-    @property
-    def val_unchanged(self) -> bool:
-        return not (self.val_added or self.val_removed)
 
 
 def utc_timestamp() -> str:
