@@ -137,11 +137,12 @@ PAINTERS: dict[str, Callable[[np.ndarray, np.random.Generator], list[Box]]] = {
 
 
 def noise_floor(rng: np.random.Generator, rows: int, cols: int) -> np.ndarray:
-    """Linear noise power: exponential (a periodogram of white noise) under a receiver's filter shape."""
+    """Linear noise power under a receiver's filter shape (mean 1 in the passband)."""
     edge = np.abs(np.linspace(-1, 1, rows, dtype=np.float32))
     shape_db = -0.8 * np.linspace(0, 1, rows, dtype=np.float32) - 6.0 * np.clip((edge - 0.92) / 0.08, 0, 1) ** 2
     floor = (10 ** (shape_db / 10)).astype(np.float32)
-    return rng.standard_exponential((rows, cols), dtype=np.float32) * floor[:, None]
+    # the mean of 8 periodograms, as a Welch-averaged field spectrogram: speckle of a few dB
+    return rng.standard_gamma(8.0, (rows, cols), dtype=np.float32) * (floor[:, None] / 8.0)
 
 
 def to_uint8(power: np.ndarray) -> np.ndarray:
