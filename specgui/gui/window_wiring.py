@@ -29,6 +29,7 @@ class WindowWiring(QObject):
         super().__init__(window)
         self.window, self.state = window, state
         self.pending_select: tuple[str, str | None] | None = None  # from --select
+        self._metadata_after_paint: LoadedSample | None = None
         tree, splits, view = window.tree_panel, window.split_panel, window.view
 
         # intents → state
@@ -46,6 +47,7 @@ class WindowWiring(QObject):
         window.job_progress.cancel_requested.connect(state.cancel_long_jobs)
         window.metadata.box_selected.connect(view.highlight_box)
         view.view_settings_changed.connect(self._on_view_settings_changed)
+        view.sample_painted.connect(self._on_sample_painted)
 
         # facts → widgets
         state.scans.root_opened.connect(self._on_root_opened)
@@ -72,6 +74,7 @@ class WindowWiring(QObject):
         self.state.request_versions(signal)
 
     def _on_selection_cleared(self) -> None:
+        self._metadata_after_paint = None
         self.state.clear_sample()
         self.window.view.clear()
         self.window.metadata.clear()
@@ -104,11 +107,24 @@ class WindowWiring(QObject):
             self.window.split_panel.set_snapshot(snapshot)
 
     def _on_sample_loaded(self, signal: str, sample: LoadedSample) -> None:
+        """The image first; the metadata tree once the image is on screen (stepping feels faster)."""
         self.window.view.show_sample(sample)
+        if self.window.view.current_sample_id == sample.sample_id:
+            self._metadata_after_paint = sample
+        else:  # the view refused it (and shows why): nothing will be painted
+            self._show_metadata(sample)
+
+    def _on_sample_painted(self, sample_id: str) -> None:
+        sample, self._metadata_after_paint = self._metadata_after_paint, None
+        if sample is not None and sample.sample_id == sample_id:
+            self._show_metadata(sample)
+
+    def _show_metadata(self, sample: LoadedSample) -> None:
         self.window.metadata.show_metadata(sample.sample_id, sample.labels.metadata,
                                            {"npz": sample.npz_path, "json": sample.json_path})
 
     def _on_sample_failed(self, signal: str, sample_id: str, message: str, path: str) -> None:
+        self._metadata_after_paint = None
         self.window.view.show_error(message, path or None)
         self.window.metadata.clear()
         self._on_status_message(f"{signal}/{sample_id} cannot be shown: {message}")

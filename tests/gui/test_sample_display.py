@@ -106,3 +106,12 @@ def test_the_next_and_previous_samples_are_prefetched(qtbot, open_window, signal
     with qtbot.waitSignal(window.view.sample_painted, timeout=WAIT_MS):
         window.next_sample()
     assert window.view.current_sample_id == "a03"
+
+
+def test_the_metadata_panel_follows_the_shown_sample(qtbot, open_window, signals_root):
+    write_sample(signals_root / "alpha" / "samples", "a05", extra={"snr_db": 17.5, "class_names": ["x"]})
+    window = open_window(signals_root)
+    select_and_wait(qtbot, window, "alpha", "a05")
+    tree = window.metadata.tree
+    shown = {tree.topLevelItem(i).text(0): tree.topLevelItem(i).text(1) for i in range(tree.topLevelItemCount())}
+    assert shown["sample"] == "a05" and shown["snr_db"] == "17.5"
