@@ -1,0 +1,63 @@
+"""The app state without a window: stale scans and listings dropped, failures kept, facts in order."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import make_signal
+from specgui.core.splits import SplitManager
+from specgui.gui.app_state import AppState
+
+from .conftest import WAIT_MS
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def state(qtbot):
+    state = AppState(poll_ms=0)
+    yield state
+    assert state.shutdown(timeout_s=10)
+
+
+def test_a_root_scan_overtaken_by_a_newer_one_is_dropped(qtbot, state, tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    make_signal(first, "old", ["o1"])
+    make_signal(second, "new", ["n1", "n2"])
+    seen = []
+    state.scans.signals_scanned.connect(lambda snaps: seen.append([s.name for s in snaps]))
+    state.open_root(first)
+    state.open_root(second)  # before the first scan's result is delivered
+    qtbot.waitUntil(lambda: seen == [["new"]], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not state.pool.active(), timeout=WAIT_MS)
+    assert seen == [["new"]]
+
+
+def test_only_the_latest_version_listing_is_delivered(qtbot, state, signals_root):
+    manager = SplitManager(signals_root)
+    manager.create_initial_split("alpha", 0.34, 3)
+    manager.create_initial_split("beta", 0.34, 3)
+    with qtbot.waitSignal(state.scans.signals_scanned, timeout=WAIT_MS):
+        state.open_root(signals_root)
+    listed = []
+    state.splits.versions_listed.connect(lambda outcome: listed.append(outcome.signal))
+    state.request_versions("alpha")
+    state.request_versions("beta")
+    qtbot.waitUntil(lambda: listed == ["beta"], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not state.pool.active(), timeout=WAIT_MS)
+    assert listed == ["beta"]
+
+
+def test_a_sample_that_failed_to_load_stays_invalid_and_is_never_offered_for_extend(qtbot, state, signals_root):
+    SplitManager(signals_root).create_initial_split("alpha", 0.34, 3)
+    make_signal(signals_root, "alpha", ["a10", "a11"])
+    (signals_root / "alpha" / "samples" / "a11.npz").write_bytes(b"garbage")
+    with qtbot.waitSignal(state.scans.signals_scanned, timeout=WAIT_MS):
+        state.open_root(signals_root)
+    assert state.scans.snapshot("alpha").pending_in_active == 2
+    with qtbot.waitSignal(state.samples.sample_failed, timeout=WAIT_MS):
+        state.request_sample("alpha", "a11")
+    qtbot.waitUntil(lambda: state.scans.snapshot("alpha").pending_in_active == 1, timeout=WAIT_MS)
+    with qtbot.waitSignal(state.splits.extend_previewed, timeout=WAIT_MS) as previewed:
+        state.request_extend_preview("alpha")
+    assert previewed.args[0].added == ("a10",)
