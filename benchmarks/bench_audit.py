@@ -31,6 +31,7 @@ import numpy as np
 
 from specgui.core.audit import audit_split
 from specgui.core.audit_work import choose_pool
+from specgui.core.split_health import split_health
 from specgui.core.spectrogram_file import load_spectrogram
 from specgui.core.splits import SplitManager
 
@@ -115,6 +116,7 @@ def run_case(root: Path, signal: str, count: int, size: int, workers: int, repea
                 leaks = report.leak_counts()
             if name not in best or wall < best[name][0]:
                 best[name] = (wall, cpu)
+    best["health"] = _timed(lambda: split_health(root, signal))[:2]
     if repeats == 1:  # the only warm run was cold: run it once more, really warm
         best["warm"] = _timed(lambda: audit_split(root, signal, **audits["warm"]))[:2]
     shutil.rmtree(cache, ignore_errors=True)
@@ -143,8 +145,8 @@ LABELS = {"decode": "decode only, 1 thread (baseline)", "inline": "cold audit, i
 
 def report(rows: list[dict], load: str) -> str:
     lines = ["# Leakage audit benchmark", "", f"Machine: {machine()}.", f"Load average before the run: {load}.",
-             f"Written by `python benchmarks/bench_audit.py`. Each figure is the best of {rows[0]['repeats']} "
-             "interleaved runs:", "other processes may share the CPU, and the best run is the least disturbed one.",
+             "Written by `python benchmarks/bench_audit.py`. Each figure is the best of several interleaved runs:",
+             "other processes may share the CPU, and the best run is the least disturbed one.",
              "", "Samples are synthetic `np.savez_compressed` files (noise floor + bursts). The small size (default",
              "256x256) keeps the 10,000-sample run quick; 1024x1024 is the field size. Decode = `load_spectrogram`",
              "alone, one thread. Cold = empty fingerprint cache: decode + SHA-256 + DCT hash of every sample,",
@@ -153,7 +155,7 @@ def report(rows: list[dict], load: str) -> str:
              "which stays near 1 when another job holds the other core.", ""]
     for r in rows:
         decode_wall = r["best"]["decode"][0]
-        lines += [f"## {r['count']:,} samples of {r['size']}x{r['size']} ({r['kb']:.0f} KB each)", "",
+        lines += [f"## {r['count']:,} samples of {r['size']}x{r['size']} ({r['kb']:.0f} KB each), best of {r['repeats']}", "",
                   "| measurement | wall s | samples/s | vs decode | CPU ms/sample | cores used |",
                   "|---|---|---|---|---|---|"]
         for name in MEASUREMENTS:
@@ -161,8 +163,10 @@ def report(rows: list[dict], load: str) -> str:
             lines.append(f"| {LABELS[name].format(n=r['workers'])} | {wall:.2f} | {r['count'] / wall:,.0f} "
                          f"| {decode_wall / wall:.2f}x | {1000 * cpu / r['count']:.2f} | {cpu / wall:.2f} |")
         leaks = r["leaks"]
+        health_wall = r["best"]["health"][0]
+        lines += ["", f"`split health` of the same version (JSON + npz headers, no cache): {health_wall:.2f} s."]
         lines += ["", f"Leaks found (exact/near/capture): {leaks['exact']}/{leaks['near']}/{leaks['capture']}. "
-                  f"The default `pool=\"auto\"` takes {r['auto']}s here.", ""]
+                  f"The default `pool=\"auto\"` takes the {r['auto']} pool here.", ""]
     lines += [f"Planted per run: {PLANTED} exact copies of val samples (their JSON copied too, so each is",
               f"also a capture leak) and {PLANTED} new windows overlapping a val window: expected",
               f"{PLANTED}/0/{2 * PLANTED}; a near hit would be a false positive between distinct images.",
@@ -178,6 +182,7 @@ def main(argv=None) -> int:
     parser.add_argument("--big-size", type=int, default=1024)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeats", type=int, default=3, help="best of this many runs of each measurement")
+    parser.add_argument("--big-repeats", type=int, default=5, help="the same for the (quicker) big-sample set")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results" / "audit.md")
     args = parser.parse_args(argv)
     load = ", ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
@@ -185,7 +190,7 @@ def main(argv=None) -> int:
     try:
         rows = [run_case(work / "signals", "small", args.count, args.size, args.workers, args.repeats)]
         if args.big_count:
-            rows.append(run_case(work / "signals", "big", args.big_count, args.big_size, args.workers, args.repeats))
+            rows.append(run_case(work / "signals", "big", args.big_count, args.big_size, args.workers, args.big_repeats))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     text = report(rows, load)

@@ -33,6 +33,7 @@ def test_pools_agree_with_inline(tasks, tmp_path):
     assert inline["s05"][1] == ("cap", 5.0, 0.1) and len(inline["s05"][0][1]) == 32
     assert _results(run_checks(tasks, tmp_path, workers=2, pool="thread")) == inline
     assert _results(run_checks(tasks, tmp_path, workers=2, pool="process")) == inline
+    assert _results(run_checks(tasks, tmp_path, workers=2, pool="inline")) == inline
 
 
 def test_only_the_asked_files_are_read(tasks, tmp_path):
@@ -76,5 +77,5 @@ def test_unknown_pool_kind_is_refused(tasks, tmp_path):
 def test_auto_takes_processes_only_for_many_small_files():
     assert choose_pool("auto", 10_000, 45_000) == "process"
     assert choose_pool("auto", 10_000, 700_000) == "thread"  # 1024x1024: zlib releases the GIL
-    assert choose_pool("auto", 100, 45_000) == "thread"  # not worth starting processes
+    assert choose_pool("auto", 100, 45_000) == "inline"  # not worth starting processes; threads only contend
     assert choose_pool("thread", 10_000, 45_000) == "thread" and choose_pool("process", 1, 1) == "process"

@@ -62,8 +62,8 @@ def register(subparsers) -> None:
                              f"(default {DEFAULT_NEAR_THRESHOLD}; 0 = only pixel-identical images)")
     parser.add_argument("--workers", type=_positive, default=None, metavar="N", help="decode workers (default: CPU count)")
     parser.add_argument("--pool", choices=POOLS, default="auto",
-                        help="decode on threads or worker processes (default auto: processes for "
-                             "thousands of small files, else threads)")
+                        help="where decodes run (default auto: threads for field-size files, processes "
+                             "for thousands of small ones)")
     parser.add_argument("--no-cache", action="store_true", help="ignore and do not write the fingerprint cache")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.set_defaults(func=reports_core_errors(_audit))

@@ -127,8 +127,8 @@ def iter_audit(root: str | os.PathLike, signal: str, version: int | None = None,
     ``root`` is the signals folder or its parent. Raises :class:`DataRootError` or a
     :class:`SplitFileError` (missing version...) before the first yield; sample problems
     never raise. What the cache lacks is read by ``workers`` (default: the CPU count)
-    threads or processes: ``pool`` is ``"thread"``, ``"process"`` or ``"auto"`` (processes
-    for thousands of small files, else threads; see :mod:`.audit_work`).
+    threads or processes: ``pool`` is ``"thread"``, ``"process"``, ``"inline"`` or ``"auto"``
+    (by file size and count; see :mod:`.audit_work`).
     """
     _check_threshold(near_threshold)
     if pool not in POOLS:

@@ -4,11 +4,11 @@ Threads overlap what releases the GIL: zlib, SHA-256 and numpy, most of a 1024x1
 sample's cost; they start instantly. A process pool (``spawn``: safe beside Qt threads,
 same on every OS) also runs the Python-level part in parallel, which is most of a small
 sample's cost, for a price: a few tenths of a second to start workers that import numpy
-each. ``auto`` picks by the files' size (benchmarks/results/audit.md has the figures:
-on 2 cores threads give 1.4x decode speed for 1024x1024, processes 0.76x vs threads
-0.51x for 256x256, where the audit's own hashing is a large share). Small jobs run inline. At most
-``2 * workers`` chunks are in flight, so cancelling stops within a few files, and a pool
-that cannot start or that breaks (a worker killed) leaves the rest to run inline.
+each. ``auto`` picks by the files' size: on 2 cores, threads win for 1024x1024 files and
+processes for thousands of 256x256 ones, where threads are no faster than one loop
+(benchmarks/results/audit.md). Small jobs run inline. At most ``2 * workers`` chunks are in flight, so cancelling stops within a few
+files, and a pool that cannot start or that breaks (a worker killed) leaves the rest to
+run inline.
 """
 
 from __future__ import annotations
@@ -26,20 +26,23 @@ from .sample_labels import load_sample_labels
 
 CHUNK = 16  # samples per pool task: enough to amortise the hand-off, few enough to cancel promptly
 MIN_POOLED = 64  # fewer tasks than this run inline
-POOLS = ("auto", "thread", "process")
+POOLS = ("auto", "thread", "process", "inline")
 #: ``auto`` picks processes for at least this many decodes of files smaller than SMALL_NPZ_BYTES
-#: on average: there the GIL-held part of each load dominates and threads stop scaling.
+#: on average, inline for fewer: there the GIL-held part of each load dominates, and threads
+#: only add contention.
 AUTO_PROCESS_MIN_TASKS = 2000
 SMALL_NPZ_BYTES = 256 * 1024
 
 
 def choose_pool(pool: str, decodes: int, mean_npz_bytes: float) -> str:
-    """``pool``, with ``auto`` resolved to ``thread`` or ``process`` for this much work."""
+    """``pool``, with ``auto`` resolved to ``thread``, ``process`` or ``inline`` for this work."""
     if pool not in POOLS:
         raise ValueError(f"pool must be one of {POOLS}, got {pool!r}")
     if pool != "auto":
         return pool
-    return "process" if decodes >= AUTO_PROCESS_MIN_TASKS and mean_npz_bytes < SMALL_NPZ_BYTES else "thread"
+    if mean_npz_bytes >= SMALL_NPZ_BYTES:
+        return "thread"
+    return "process" if decodes >= AUTO_PROCESS_MIN_TASKS else "inline"
 
 
 def check_files(npz_path: Path | None, json_path: Path | None, bound: Path | None) -> tuple:
@@ -78,9 +81,9 @@ def run_checks(tasks: list[tuple], bound: Path | None, workers: int | None = Non
     task is passed through untouched. ``workers`` defaults to the CPU count.
     """
     if pool not in POOLS[1:]:
-        raise ValueError(f"pool must be 'thread' or 'process' (resolve 'auto' with choose_pool), got {pool!r}")
+        raise ValueError(f"pool must be one of {POOLS[1:]} (resolve 'auto' with choose_pool), got {pool!r}")
     workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
-    if workers == 1 or len(tasks) < MIN_POOLED:
+    if pool == "inline" or workers == 1 or len(tasks) < MIN_POOLED:
         for task in tasks:
             yield task, check_files(task[1], task[2], bound)
         return
