@@ -39,17 +39,17 @@ def bench_stepping(steps: int) -> dict:
     ids = [rows.ids[i] for i in rows.visible]
     window.tree_panel.select(rows.snapshot.name, ids[0])
     wait_signal(window.view.sample_painted)
-    pool, cache, name = window.state.pool, window.state.samples.cache, rows.snapshot.name
+    state, cache, name = window.state, window.state.samples.cache, rows.snapshot.name
     warm, cold, cpu = [], [], []
     for i in range(1, min(steps, len(ids) - 1) + 1):
-        wait_until(lambda: not pool.active() and (name, ids[i]) in cache)  # prefetch done, as between key presses
+        wait_until(lambda: state.idle() and (name, ids[i]) in cache)  # prefetch done, as between key presses
         t0, c0 = time.perf_counter(), time.thread_time()
         window.next_sample()
         wait_signal(window.view.sample_painted, lambda s, e=ids[i]: s == e)
         warm.append(time.perf_counter() - t0)
         cpu.append(time.thread_time() - c0)
     for i in range(len(warm), max(0, len(warm) - 15), -1):  # back up, cache emptied: every step loads
-        wait_until(lambda: not pool.active())
+        wait_until(state.idle)
         cache.clear()
         t0 = time.perf_counter()
         window.previous_sample()

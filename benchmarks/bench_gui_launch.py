@@ -52,7 +52,7 @@ def child(root: str, t_spawn: float, baseline: bool) -> None:
     with Lateness() as late:
         state.refresh()
         wait_signal(state.pool.long_busy_changed, lambda busy: not busy)
-        wait_until(lambda: not state.pool.active())
+        wait_until(state.idle)
         settle()
     stalls["rescan of the whole root"] = late.worst_ms()
     with Lateness() as late:
@@ -60,7 +60,7 @@ def child(root: str, t_spawn: float, baseline: bool) -> None:
         (preview,) = wait_signal(state.splits.extend_previewed)
         state.request_extend(preview)
         wait_signal(state.scans.signal_updated, lambda snap: snap.name == "bulk" and snap.active_version == preview.new_version)
-        wait_until(lambda: not state.pool.active())
+        wait_until(state.idle)
         settle()
     stalls[f"extend +{len(preview.added):,} (preview, write, rescan, relayout)"] = late.worst_ms()
     with Lateness() as late:

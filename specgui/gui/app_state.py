@@ -1,7 +1,8 @@
 """AppState: the one object the window's intents reach, and where the facts come from.
 
-It owns the worker pool and three controllers (scans, samples, splits) plus the live
-watcher, and wires the consequences between them: a split written means that signal is
+It owns two worker pools of the one worker style — ``pool`` for scans and split
+operations, ``load_pool`` for sample loads, so a long rescan never makes the
+selected sample wait — and three controllers (scans, samples, splits) plus the live watcher, and wires the consequences between them: a split written means that signal is
 rescanned and its versions relisted; a sample that fails to load becomes invalid in later
 scans; files changing on disk mean a rescan. Widgets connect to the controllers' facts
 (``state.scans.signal_updated``, ``state.samples.sample_loaded``, ...) and call the
@@ -29,11 +30,13 @@ class AppState(QObject):
 
     status_message = Signal(str)  # one line for the status bar
 
-    def __init__(self, parent: QObject | None = None, *, poll_ms: int = POLL_MS, max_threads: int = 3):
+    def __init__(self, parent: QObject | None = None, *, poll_ms: int = POLL_MS, max_threads: int = 2):
         super().__init__(parent)
+        # few threads on purpose: every extra one competes with the UI thread for the GIL
         self.pool = WorkerPool(max_threads, self)
+        self.load_pool = WorkerPool(2, self)  # two: one slow file cannot hold up the next
         self.scans = ScanController(self.pool, self)
-        self.samples = SampleController(self.pool, parent=self)
+        self.samples = SampleController(self.load_pool, parent=self)
         self.splits = SplitController(self.pool, self)
         self.live = LiveWatcher(self, poll_ms=poll_ms)
         self._shut_down = False
@@ -50,6 +53,7 @@ class AppState(QObject):
         self.live.root_changed.connect(self.scans.refresh)
         self.live.poll_due.connect(self.scans.refresh)
         self.pool.job_failed.connect(self.status_message)
+        self.load_pool.job_failed.connect(self.status_message)
 
     # -- intents -----------------------------------------------------------------------
     def open_root(self, root: str | Path) -> None:
@@ -101,7 +105,13 @@ class AppState(QObject):
         self._shut_down = True
         self.live.stop()
         self.samples.clear_request()  # also stops its prefetch timer
-        return self.pool.shutdown(timeout_s)
+        self.pool.cancel_all()
+        loads_done = self.load_pool.shutdown(timeout_s)
+        return self.pool.shutdown(timeout_s) and loads_done
+
+    def idle(self) -> bool:
+        """No worker of either pool is running or queued."""
+        return not (self.pool.active() or self.load_pool.active())
 
     # -- consequences ------------------------------------------------------------------
     def _on_root_opened(self, signals_root: str) -> None:

@@ -52,7 +52,8 @@ def open_window(qtbot):
     yield factory
     for window in windows:
         window.close()
-        assert all(worker.is_done for worker in window.state.pool.active()), [(w.name, w.is_done, w.abort_requested) for w in window.state.pool.active()]
+        workers = window.state.pool.active() + window.state.load_pool.active()
+        assert all(worker.is_done for worker in workers), [(w.name, w.is_done) for w in workers]
 
 
 def select_and_wait(qtbot, window, signal: str, sample_id: str) -> None:

@@ -94,7 +94,7 @@ def test_quitting_cancels_and_waits_for_running_workers(qtbot, open_window, sign
     scan = window.state.pool.run(endless_scan, long=True)
     window.tree_panel.select("beta", "b02")
     qtbot.waitUntil(loading.is_set, timeout=WAIT_MS)
-    load = next(w for w in window.state.pool.active() if w.name == "load_sample_job")
+    load = next(w for w in window.state.load_pool.active() if w.name == "load_sample_job")
     threading.Timer(0.3, release.set).start()  # the load is slow, not stuck: close must outwait it
     window.close()
     assert cleaned_up.is_set() and scan.is_done

@@ -29,7 +29,7 @@ def test_a_root_scan_overtaken_by_a_newer_one_is_dropped(qtbot, state, tmp_path)
     state.open_root(first)
     state.open_root(second)  # before the first scan's result is delivered
     qtbot.waitUntil(lambda: seen == [["new"]], timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: not state.pool.active(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: state.idle(), timeout=WAIT_MS)
     assert seen == [["new"]]
 
 
@@ -44,7 +44,7 @@ def test_only_the_latest_version_listing_is_delivered(qtbot, state, signals_root
     state.request_versions("alpha")
     state.request_versions("beta")
     qtbot.waitUntil(lambda: listed == ["beta"], timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: not state.pool.active(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: state.idle(), timeout=WAIT_MS)
     assert listed == ["beta"]
 
 
