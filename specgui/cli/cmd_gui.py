@@ -38,14 +38,9 @@ def run(args) -> int:
             return fail(str(exc), False, EXIT_USAGE)
     if args.screenshot:
         return _screenshot(args)
-    from specgui.gui.app import create_window, ensure_application
+    from specgui.gui.app import run_gui
 
-    app = ensure_application()
-    window = create_window(args.root)
-    if args.select:
-        window.select_on_open(args.select)
-    window.show()
-    return app.exec()
+    return run_gui(args.root, args.select)
 
 
 def _screenshot(args) -> int:

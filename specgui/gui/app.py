@@ -55,9 +55,11 @@ def create_window(root: str | os.PathLike | None = None, *, settings: AppSetting
     return window
 
 
-def run_gui(root: str | None = None) -> int:
-    """Open the window and run the event loop until it is closed; returns the exit code."""
+def run_gui(root: str | None = None, select: str | None = None) -> int:
+    """Open the window (selecting ``SIGNAL/SAMPLE_ID`` once scanned) and run until it closes."""
     app = ensure_application()
     window = create_window(root)
+    if select:
+        window.select_on_open(select)
     window.show()
     return app.exec()

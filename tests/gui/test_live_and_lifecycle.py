@@ -23,6 +23,7 @@ def test_new_files_on_disk_appear_as_pending_and_the_extend_count_follows(qtbot,
     window = open_window(signals_root)
     select_and_wait(qtbot, window, "alpha", "a00")
     qtbot.waitUntil(lambda: window.split_panel.extend_button.text() == "Extend (+0)", timeout=WAIT_MS)
+    assert str(signals_root / "alpha" / "samples") in window.state.live.watched()
     write_sample(signals_root / "alpha" / "samples", "a10")
     write_sample(signals_root / "alpha" / "samples", "a11")
     qtbot.waitUntil(lambda: status_of(window, "alpha", "a11") is SampleStatus.PENDING, timeout=WAIT_MS)

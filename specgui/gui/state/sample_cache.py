@@ -22,9 +22,6 @@ class SampleCache:
         self.capacity = capacity
         self._entries: OrderedDict[Key, tuple[LoadedSample, tuple | None]] = OrderedDict()
 
-    def __len__(self) -> int:
-        return len(self._entries)
-
     def __contains__(self, key: Key) -> bool:
         return key in self._entries
 

@@ -65,10 +65,6 @@ class SignalSnapshot:
     def samples_dir(self) -> Path:
         return self.signal_dir / "samples"
 
-    @property
-    def is_writable(self) -> bool:
-        return self.write_block is None
-
     def counts(self) -> dict[SampleStatus, int]:
         return count_statuses(self.codes)
 

@@ -46,10 +46,6 @@ class SplitController(QObject):
         self._list_generation = 0
         self._writing = False
 
-    @property
-    def is_writing(self) -> bool:
-        return self._writing
-
     def set_signals_root(self, signals_root: str | Path | None) -> None:
         self.signals_root = Path(signals_root) if signals_root is not None else None
         self._list_generation += 1

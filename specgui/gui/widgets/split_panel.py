@@ -49,6 +49,12 @@ class SplitPanel(QWidget):
         self.extend_button = QPushButton("Extend")
         self.set_active_button = QPushButton("Set active…")
         self.diff_button = QPushButton("Diff…")
+        self._tips = {
+            self.create_button: "Write v1: a seeded shuffle of the samples on disk, the first part to val",
+            self.extend_button: "Preview adding every pending sample to train as a new version (val unchanged)",
+            self.set_active_button: "Make the selected version active (rollback); asks first",
+            self.diff_button: "Compare the two selected versions (or the selected one with the active one)",
+        }
         self.reason_label = QLabel()
         self.reason_label.setWordWrap(True)
         self.reason_label.setStyleSheet("color: #e5484d")
@@ -202,14 +208,7 @@ class SplitPanel(QWidget):
         }
         for button, reason in checks.items():
             button.setEnabled(reason is None)
-            button.setToolTip(f"Disabled: {reason}" if reason else _ENABLED_TIPS[button.text().split(" ")[0]])
+            button.setToolTip(f"Disabled: {reason}" if reason else self._tips[button])
         self.reason_label.setText(snap.write_block if snap and snap.write_block else "")
         self.reason_label.setVisible(bool(snap and snap.write_block))
 
-
-_ENABLED_TIPS = {
-    "Create": "Write v1: a seeded shuffle of the samples on disk, the first part to val",
-    "Extend": "Preview adding every pending sample to train as a new version (val unchanged)",
-    "Set": "Make the selected version active (rollback); asks first",
-    "Diff…": "Compare the two selected versions (or the selected one with the active one)",
-}
