@@ -79,7 +79,7 @@ class SampleTreePanel(QWidget):
 
     # -- facts in ----------------------------------------------------------------------
     def show_snapshots(self, snapshots) -> None:
-        """A new tree: show it expanded, keeping the current sample if it is still there."""
+        """A new list of signals: show it, keeping the current sample if it is still there."""
         key = self.current_key()
         self.model.set_snapshots(snapshots)
         if key is None or not self.select(*key):
