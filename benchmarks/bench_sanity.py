@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import math
 import os
 import platform
 import resource
@@ -147,6 +148,9 @@ def bench_variant(root: Path, variant: str, device: torch.device, repeats: int) 
     fastest run is the one least slowed by other work, for the seed and the pass alike.
     """
     seed_np, ours_np = decode_rates(root / variant / "samples")
+    warm = run_sanity_pass(root, variant, device=str(device), multiprocessing_context=None)
+    # short passes are the most exposed to other work: give each variant about 3 s of passes
+    repeats = min(15, max(repeats, math.ceil(3.0 / max(warm.timing.wall_seconds, 1e-3))))
     seeds, passes = [], []
     for _ in range(repeats):
         seeds.append(measured(lambda: seed_pass(root, variant, device)))
@@ -161,6 +165,7 @@ def bench_variant(root: Path, variant: str, device: torch.device, repeats: int) 
     spawn = measured(lambda: run_sanity_pass(root, variant, device=str(device), multiprocessing_context="spawn"))
     base = seed[0]
     return [
+        (f"(best of {repeats} alternating runs each)", None, None, None),
         ("single-thread decode: seed np.load + json.loads", seed_np, None, seed_np / base),
         ("single-thread decode: specgui load_sample (checked)", ours_np, None, ours_np / base),
         ("**seed** create_data_loaders defaults (0 workers, batch 4), train -> device", base, seed[1], 1.0),
@@ -182,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--size", type=int, default=1024)
     parser.add_argument("--device", default="auto")
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=5, help="at least this many runs of seed and pass")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     device = resolve_device(args.device)
