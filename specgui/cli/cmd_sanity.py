@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from .output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json, fail, say, warn
+from .output import EXIT_OK, EXIT_PROBLEMS, emit_json, fail, say, warn
 from .progress import ProgressBar
 
 EXIT_INTERRUPTED = 130
@@ -36,8 +36,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import torch  # noqa: F401 - imported here so other commands start fast
-
+    # imported here, not at the top: torch loads only when this command runs
     from specgui.core.errors import DataRootError, SplitFileError
     from specgui.core.sanity import iter_sanity_pass, plan_sanity_pass
     from specgui.core.sanity_distributed import SanityConfigError, env_world, init_from_env, resolve_device
