@@ -18,6 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
+try:  # ISA-L inflates ~1.7x faster than zlib, same streams and CRCs; zlib where it is absent
+    from isal import isal_zlib as _inflate_lib
+
+    _INFLATE_ERRORS: tuple[type[Exception], ...] = (zlib.error, _inflate_lib.error)
+except ImportError:  # pragma: no cover - isal is a dependency, but keep working without it
+    _inflate_lib = zlib
+    _INFLATE_ERRORS = (zlib.error,)
+
 from .errors import SampleError
 
 SPECTROGRAM_KEY = "spectrogram"
@@ -97,7 +105,7 @@ def load_spectrogram(
         raise SampleError(path, "is a folder, not an .npz file") from None
     except zipfile.BadZipFile as exc:
         raise SampleError(path, f"not a valid npz (zip) file: {exc}") from None
-    except (zlib.error, EOFError) as exc:
+    except (*_INFLATE_ERRORS, EOFError) as exc:
         raise SampleError(path, f"truncated or corrupt compressed data: {exc}") from None
     except (OSError, ValueError, NotImplementedError, RuntimeError) as exc:
         raise SampleError(path, f"cannot read npz: {exc}") from None
@@ -118,7 +126,7 @@ def _read_member(archive: zipfile.ZipFile, path: Path, limit: int) -> np.ndarray
     # The header alone first, from the first compressed bytes: a bomb or an oversized file
     # is refused before its pixels are read, let alone inflated.
     raw = fp.read(min(info.compress_size, _HEAD_READ))
-    head = zlib.decompressobj(-15).decompress(raw, _MAX_HEADER) if deflated else raw[:_MAX_HEADER]
+    head = _inflate_lib.decompressobj(-15).decompress(raw, _MAX_HEADER) if deflated else raw[:_MAX_HEADER]
     header_stream = io.BytesIO(head)
     shape, fortran_order, dtype = _read_header(header_stream, path)
     nbytes = _check_array_header(shape, dtype, path, limit)
@@ -129,10 +137,10 @@ def _read_member(archive: zipfile.ZipFile, path: Path, limit: int) -> np.ndarray
     if len(raw) != wanted:
         raise SampleError(path, "truncated: the zip member is shorter than its declared size")
     # max_length bounds memory whatever the stream really holds
-    data = zlib.decompressobj(-15).decompress(raw, total) if deflated else raw[:total]
+    data = _inflate_lib.decompressobj(-15).decompress(raw, total) if deflated else raw[:total]
     if len(data) != total:
         raise SampleError(path, f"truncated: 'spectrogram' holds {len(data) - header_stream.tell():,} of {nbytes:,} bytes")
-    if len(data) == info.file_size and zlib.crc32(data) != info.CRC:
+    if len(data) == info.file_size and _inflate_lib.crc32(data) != info.CRC:
         raise SampleError(path, "corrupt data: CRC check failed")
     pixels = np.frombuffer(bytearray(memoryview(data)[header_stream.tell():]), dtype=np.uint8)
     if fortran_order:
