@@ -33,6 +33,10 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
         self.as_json = as_json
 
+    def add_subparsers(self, **kwargs):
+        kwargs.setdefault("parser_class", functools.partial(_Parser, as_json=self.as_json))
+        return super().add_subparsers(**kwargs)
+
     def error(self, message):  # noqa: D401 - argparse hook
         fail(f"{self.prog}: {message}", self.as_json)
         raise SystemExit(EXIT_USAGE)
@@ -45,8 +49,7 @@ def build_parser(as_json: bool = False) -> argparse.ArgumentParser:
     parser = _Parser(prog="specgui", description="Labelled RF spectrograms: browse, split, sanity-check.",
                      as_json=as_json)
     parser.add_argument("--version", action="version", version=f"specgui {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND",
-                                       parser_class=functools.partial(_Parser, as_json=as_json))
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
     return parser
