@@ -74,3 +74,28 @@ def test_bad_root_is_a_named_error(tmp_path):
     (tmp_path / "f").write_text("")
     with pytest.raises(DataRootError, match="not a folder"):
         resolve_signals_root(tmp_path / "f")
+
+
+def test_unsafe_file_names_are_set_aside_not_indexed(tmp_path):
+    samples = tmp_path / "sig" / "samples"
+    write_sample(samples, "good")
+    for name in ["a..b.npz", "a..b.json", "~home.npz", "~home.json", "tab\there.npz", "tab\there.json"]:
+        (samples / name).write_bytes(b"")
+    scan = scan_signal(tmp_path / "sig")
+    assert scan.complete == ("good",)
+    assert set(scan.unsafe_names) == {"a..b", "~home", "tab\there"}
+
+
+def test_numpy_and_plain_python_stem_splitting_agree(tmp_path, monkeypatch):
+    import specgui.core.sample_index as index
+
+    samples = tmp_path / "sig" / "samples"
+    samples.mkdir(parents=True)
+    for name in ["0001.npz", "0001.json", "x.npz", "y.json", "é.npz", "é.json", ".npz", "a.npz.json", "b.txt"]:
+        (samples / name).write_bytes(b"")
+    fast = scan_signal(tmp_path / "sig")
+    monkeypatch.setattr(index.np, "strings", None)
+    slow = scan_signal(tmp_path / "sig")
+    assert fast == slow
+    assert fast.complete == ("0001", "é") and fast.json_missing == ("x",)
+    assert fast.npz_missing == ("a.npz", "y")
