@@ -156,7 +156,7 @@ def test_bad_usage_raises_before_any_file_is_opened(mixed, tmp_path):
     root = mixed[0]
     with pytest.raises(DataRootError):
         plan_sanity_pass(tmp_path / "nowhere", SIGNAL)
-    with pytest.raises(DataRootError, match="no signal named"):
+    with pytest.raises(DataRootError, match="no signal folder named"):
         plan_sanity_pass(root, "nosuch")
     with pytest.raises(SplitNotFoundError):
         plan_sanity_pass(root, "psk")  # no split yet

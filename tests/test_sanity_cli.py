@@ -57,7 +57,7 @@ def test_version_option_picks_the_split(clean_root, capsys):
 
 
 @pytest.mark.parametrize("args, words", [
-    (["ROOT", "nosuch"], "no signal named"),
+    (["ROOT", "nosuch"], "no signal folder named"),
     (["ROOT/nowhere", "clean"], "folder not found"),
     (["ROOT", "empty"], "no split yet"),
     (["ROOT", "clean", "--version", "7"], "v7 does not exist"),

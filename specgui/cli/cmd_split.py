@@ -12,12 +12,11 @@ import importlib
 import os
 from pathlib import Path
 
-from specgui.core.errors import DataRootError, SplitStateError, StaleSplitError
-from specgui.core.sample_index import list_signals, resolve_signals_root
+from specgui.core.errors import SplitStateError, StaleSplitError
 from specgui.core.split_store import read_active_pointer
 from specgui.core.split_verify import verify_splits
 from specgui.core.split_version import SplitVersion
-from specgui.core.splits import SplitManager, VersionSummary
+from specgui.core.splits import SplitManager, VersionSummary, open_signal
 
 from .errors import collect_notes, reports_core_errors
 from .output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json, say, to_jsonable
@@ -91,14 +90,7 @@ def _register_health(actions) -> None:
 
 def _open(args) -> tuple[SplitManager, Path]:
     """The manager and signal folder; exit-2 errors name the folder that is wrong."""
-    root = os.path.abspath(args.root)  # messages and JSON name absolute paths
-    signals_root = resolve_signals_root(root)
-    manager = SplitManager(root)
-    signal_dir = manager.signal_dir(args.signal)
-    if not signal_dir.is_dir():
-        known = ", ".join(list_signals(signals_root)) or "none"
-        raise DataRootError(signal_dir, f"no signal folder named {args.signal!r} (signals here: {known})")
-    return manager, signal_dir
+    return open_signal(os.path.abspath(args.root), args.signal)  # messages and JSON name absolute paths
 
 
 def version_info(split: SplitVersion) -> dict:

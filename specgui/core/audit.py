@@ -21,17 +21,16 @@ import warnings
 from collections import defaultdict
 from contextlib import closing
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .audit_cache import AuditCache, stat_key
 from .audit_hashes import DEFAULT_NEAR_THRESHOLD, PHASH_BITS, hashes_to_words, near_pairs
 from .audit_windows import capture_overlaps, leaking_new_samples
 from .audit_work import POOLS, choose_pool, run_checks
-from .errors import DataRootError, SplitNotFoundError, SplitStateError
+from .errors import SplitNotFoundError, SplitStateError
 from .sample_ids import sample_paths
-from .sample_index import FileState, list_signals, resolve_signals_root
+from .sample_index import FileState
 from .split_version import SplitVersion
-from .splits import RecoveredActiveWarning, SplitManager
+from .splits import RecoveredActiveWarning, SplitManager, open_signal
 
 __all__ = ["AuditProblem", "AuditReport", "Leak", "audit_split", "iter_audit", "leaking_new_samples",
            "open_signal", "read_split"]
@@ -84,20 +83,6 @@ class AuditReport:
         for leak in self.leaks:
             counts[leak.kind] += 1
         return counts
-
-
-def open_signal(root: str | os.PathLike, signal: str) -> tuple[SplitManager, Path]:
-    """The manager over ``root`` (signals folder or its parent) and the signal's folder.
-
-    Raises :class:`DataRootError` naming the signals that exist when ``signal`` is absent.
-    """
-    signals_root = resolve_signals_root(root)
-    manager = SplitManager(signals_root)
-    signal_dir = manager.signal_dir(signal)
-    if not signal_dir.is_dir():
-        known = ", ".join(list_signals(signals_root)) or "none"
-        raise DataRootError(signal_dir, f"no signal folder named {signal!r} (signals here: {known})")
-    return manager, signal_dir
 
 
 def read_split(manager: SplitManager, signal: str, version: int | None) -> SplitVersion:

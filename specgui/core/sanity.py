@@ -26,15 +26,14 @@ from typing import Callable, Generator
 import torch
 from torch.utils.data import DataLoader
 
-from .errors import DataRootError
-from .sample_index import list_signals, resolve_signals_root, scan_signal
+from .sample_index import scan_signal
 from .sanity_checks import PixelReducer, SanityBatch, SanityCollate
 from .sanity_dataset import Entry, SanityDataset, SplitMembership, keep_freed_memory, plan_entries, read_membership
 from .sanity_distributed import (SanityConfigError, WorldInfo, all_gather, current_world, device_name, object_group,
                                  resolve_device, shard_indices, usable_cpus)
 from .sanity_report import (SPLITS, Problem, SanityProgress, SanityReport, SplitTally, TimingTally, merge_tallies,
                             split_report, timing_summary)
-from .splits import SplitManager
+from .splits import open_signal
 
 #: 8 uint8 1024x1024 images = 8 MB a batch: one device copy amortises per-batch overhead,
 #: and a cancel never waits long for the batch in hand.
@@ -112,12 +111,7 @@ def plan_sanity_pass(root: str | os.PathLike, signal: str, *, version: int | Non
     Raises :class:`DataRootError`, :class:`SplitNotFoundError`, :class:`SplitFileError` or
     :class:`SanityConfigError`.
     """
-    signals_root = resolve_signals_root(root)
-    manager = SplitManager(signals_root)
-    signal_dir = manager.signal_dir(signal)
-    if not signal_dir.is_dir():
-        known = ", ".join(list_signals(signals_root)) or "none"
-        raise DataRootError(signal_dir, f"no signal named {signal!r} (known: {known})")
+    manager, signal_dir = open_signal(root, signal)
     membership = read_membership(manager, signal, version)
     scan = scan_signal(signal_dir)
     entries, pre = plan_entries(scan, membership)
@@ -138,7 +132,7 @@ def plan_sanity_pass(root: str | os.PathLike, signal: str, *, version: int | Non
     if count < 0:
         raise SanityConfigError(f"workers must be 0 or more, got {count}")
     notes = membership.notes + ((scan.error,) if scan.error else ())
-    return SanityPlan(signal, signals_root, scan.samples_dir, membership, tuple(entries), tuple(pre), dev, count, batch,
+    return SanityPlan(signal, manager.base_dir, scan.samples_dir, membership, tuple(entries), tuple(pre), dev, count, batch,
                       (prefetch_factor or DEFAULT_PREFETCH) if count else None, context if count else None, world, notes)
 
 

@@ -25,7 +25,7 @@ from .errors import (
     StaleSplitError,
 )
 from .sample_ids import unsafe_id_reason
-from .sample_index import SPLITS_DIRNAME, SignalScan, scan_signal
+from .sample_index import SPLITS_DIRNAME, SignalScan, list_signals, resolve_signals_root, scan_signal
 from .split_store import (
     ACTIVE_NAME,
     highest_valid_version,
@@ -54,6 +54,20 @@ def initial_membership(sample_ids, val_ratio: float, random_seed: int) -> tuple[
     random.Random(random_seed).shuffle(shuffled)
     val_count = max(1, int(len(shuffled) * val_ratio))
     return shuffled[val_count:], shuffled[:val_count]
+
+
+def open_signal(root: str | Path, signal_name: str) -> tuple["SplitManager", Path]:
+    """The manager over ``root`` (the signals folder or its parent) and the signal's folder.
+
+    Raises :class:`DataRootError` naming the signals that do exist when ``signal_name`` is absent.
+    """
+    signals_root = resolve_signals_root(root)
+    manager = SplitManager(signals_root)
+    signal_dir = manager.signal_dir(signal_name)
+    if not signal_dir.is_dir():
+        known = ", ".join(list_signals(signals_root)) or "none"
+        raise DataRootError(signal_dir, f"no signal folder named {signal_name!r} (signals here: {known})")
+    return manager, signal_dir
 
 
 class SplitManager:
