@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
