@@ -1,8 +1,10 @@
 """AppState: the one object the window's intents reach, and where the facts come from.
 
-It owns two worker pools of the one worker style — ``pool`` for scans and split
-operations, ``load_pool`` for sample loads, so a long rescan never makes the
-selected sample wait — and three controllers (scans, samples, splits) plus the live watcher, and wires the consequences between them: a split written means that signal is
+It owns three worker pools of the one worker style — ``pool`` for scans and split
+operations, ``load_pool`` for sample loads, so a long rescan never makes the selected
+sample wait, and ``check_pool`` for the sanity pass and the audit, which run for minutes —
+and five controllers (scans, samples, splits, sanity, audits) plus the live watcher, and
+wires the consequences between them: a split written means that signal is
 rescanned and its versions relisted; a sample that fails to load becomes invalid in later
 scans; files changing on disk mean a rescan. Widgets connect to the controllers' facts
 (``state.scans.signal_updated``, ``state.samples.sample_loaded``, ...) and call the
@@ -17,8 +19,11 @@ from PySide6.QtCore import QObject, Signal
 
 from specgui.core.splits import ExtendPreview
 
+from .state.audit_controller import AuditController
+from .state.check_jobs import SanityOptions
 from .state.live_watch import POLL_MS, LiveWatcher
 from .state.sample_controller import SampleController
+from .state.sanity_controller import SanityController
 from .state.scan_controller import ScanController
 from .state.snapshot import SignalSnapshot
 from .state.split_controller import SplitController
@@ -38,6 +43,9 @@ class AppState(QObject):
         self.scans = ScanController(self.pool, self)
         self.samples = SampleController(self.load_pool, parent=self)
         self.splits = SplitController(self.pool, self)
+        self.check_pool = WorkerPool(2, self)  # a sanity pass and an audit may run together
+        self.sanity = SanityController(self.check_pool, self)
+        self.audits = AuditController(self.check_pool, self.load_pool, self)
         self.live = LiveWatcher(self, poll_ms=poll_ms)
         self._shut_down = False
 
@@ -54,12 +62,15 @@ class AppState(QObject):
         self.live.poll_due.connect(self.scans.refresh)
         self.pool.job_failed.connect(self.status_message)
         self.load_pool.job_failed.connect(self.status_message)
+        self.check_pool.job_failed.connect(self.status_message)
 
     # -- intents -----------------------------------------------------------------------
     def open_root(self, root: str | Path) -> None:
         """Show the data folder ``root`` (``training_data/`` or ``training_data/signals/``)."""
         self.samples.set_signals_root(None)
         self.splits.set_signals_root(None)
+        self.sanity.set_signals_root(None)
+        self.audits.set_signals_root(None)
         self.scans.open_root(root)
 
     def refresh(self) -> None:
@@ -94,6 +105,21 @@ class AppState(QObject):
     def request_diff(self, signal: str, a: int, b: int) -> None:
         self.splits.diff(signal, a, b)
 
+    def request_sanity_pass(self, signal: str, options: SanityOptions) -> None:
+        self.sanity.start(signal, options)
+
+    def cancel_sanity_pass(self) -> None:
+        self.sanity.cancel()
+
+    def request_audit(self, signal: str, version: int | None, near_threshold: int) -> None:
+        self.audits.start(signal, version, near_threshold)
+
+    def cancel_audit(self) -> None:
+        self.audits.cancel()
+
+    def request_leak_pair(self, signal: str, leak) -> None:
+        self.audits.load_pair(signal, leak)
+
     def cancel_long_jobs(self) -> None:
         self.pool.cancel_long()
         self.status_message.emit("Cancelled.")
@@ -106,17 +132,21 @@ class AppState(QObject):
         self.live.stop()
         self.samples.clear_request()  # also stops its prefetch timer
         self.pool.cancel_all()
+        self.check_pool.cancel_all()  # a sanity pass stops its DataLoader workers here
         loads_done = self.load_pool.shutdown(timeout_s)
-        return self.pool.shutdown(timeout_s) and loads_done
+        checks_done = self.check_pool.shutdown(timeout_s)
+        return self.pool.shutdown(timeout_s) and loads_done and checks_done
 
     def idle(self) -> bool:
-        """No worker of either pool is running or queued."""
-        return not (self.pool.active() or self.load_pool.active())
+        """No worker of any pool is running or queued."""
+        return not (self.pool.active() or self.load_pool.active() or self.check_pool.active())
 
     # -- consequences ------------------------------------------------------------------
     def _on_root_opened(self, signals_root: str) -> None:
         self.samples.set_signals_root(signals_root)
         self.splits.set_signals_root(signals_root)
+        self.sanity.set_signals_root(signals_root)
+        self.audits.set_signals_root(signals_root)
 
     def _on_signals_scanned(self, snapshots: tuple[SignalSnapshot, ...]) -> None:
         if self.scans.signals_root is not None and not self._shut_down:

@@ -1,8 +1,8 @@
 """The main window: layout, menus, shortcuts and remembered settings; nothing else.
 
 Tree on the left; spectrogram over the split-version panel in the middle; a tab column on
-the right holding the metadata panel, where later panels (sanity pass, audit) are added
-with :meth:`MainWindow.add_panel`. Facts and intents are connected in :mod:`.window_wiring`.
+the right holding the metadata panel and, added with :meth:`MainWindow.add_panel`, the
+sanity-pass and leak-audit panels. Facts and intents are connected in :mod:`.window_wiring`.
 """
 
 from __future__ import annotations
@@ -21,8 +21,10 @@ from .settings import AppSettings
 from .shortcuts import SHORTCUTS, ShortcutsDialog
 from .views.metadata_panel import MetadataPanel
 from .views.spectrogram_view import SpectrogramView
+from .widgets.audit_panel import AuditPanel
 from .widgets.job_progress import JobProgress
 from .widgets.sample_tree_panel import SampleTreePanel
+from .widgets.sanity_panel import SanityPanel
 from .widgets.split_panel import SplitPanel
 from .window_wiring import WindowWiring
 
@@ -62,6 +64,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.access_label)
         self.statusBar().addPermanentWidget(self.job_progress)
         self._build_menus()
+        self.sanity_panel = SanityPanel()
+        self.audit_panel = AuditPanel()
+        self.add_panel("Sanity pass", self.sanity_panel)
+        self.add_panel("Leak audit", self.audit_panel)
         self.wiring = WindowWiring(self, state)
         self._restore_settings()
 

@@ -65,13 +65,50 @@ class WindowWiring(QObject):
         state.pool.long_busy_changed.connect(splits.set_busy)
         state.pool.progress_changed.connect(window.job_progress.show_progress)
         state.status_message.connect(self._on_status_message)
+        self._wire_checks()
+
+    def _wire_checks(self) -> None:
+        """The sanity-pass and leak-audit tabs: their intents, and the facts of their controllers."""
+        state, sanity, audit = self.state, self.window.sanity_panel, self.window.audit_panel
+        sanity.pass_requested.connect(state.request_sanity_pass)
+        sanity.cancel_requested.connect(state.cancel_sanity_pass)
+        sanity.sample_requested.connect(self._on_check_sample_requested)
+        audit.audit_requested.connect(state.request_audit)
+        audit.cancel_requested.connect(state.cancel_audit)
+        audit.pair_requested.connect(state.request_leak_pair)
+        audit.sample_requested.connect(self._on_check_sample_requested)
+        for panel in (sanity, audit):
+            self.window.split_panel.membership_requested.connect(panel.set_version)
+            state.splits.versions_listed.connect(panel.show_versions)
+        state.sanity.pass_started.connect(sanity.show_started)
+        state.sanity.devices_probed.connect(sanity.show_devices)
+        state.sanity.pass_progressed.connect(sanity.show_progress)
+        state.sanity.pass_finished.connect(sanity.show_report)
+        state.sanity.pass_failed.connect(sanity.show_failed)
+        state.sanity.pass_cancelled.connect(sanity.show_cancelled)
+        state.sanity.running_changed.connect(sanity.set_running)
+        state.audits.audit_started.connect(audit.show_started)
+        state.audits.audit_progressed.connect(audit.show_progress)
+        state.audits.audit_finished.connect(audit.show_report)
+        state.audits.audit_failed.connect(audit.show_failed)
+        state.audits.audit_cancelled.connect(audit.show_cancelled)
+        state.audits.running_changed.connect(audit.set_running)
+        state.audits.pair_loaded.connect(audit.show_pair)
 
     # -- intents that need the state's answer first ----------------------------------------
     def _on_signal_requested(self, signal: str) -> None:
         snapshot = self.state.scans.snapshot(signal)
         if snapshot is not None:
             self.window.split_panel.set_snapshot(snapshot)
+        self.window.sanity_panel.set_signal(signal)
+        self.window.audit_panel.set_signal(signal)
         self.state.request_versions(signal)
+
+    def _on_check_sample_requested(self, signal: str, sample_id: str) -> None:
+        """A problem row of a sanity or audit report: select that sample (its view says what is wrong)."""
+        if not self.window.tree_panel.select(signal, sample_id):
+            self._on_status_message(f"{signal}/{sample_id} is not in the sample list "
+                                    "(its files are not on disk, or the filter hides it)")
 
     def _on_selection_cleared(self) -> None:
         self._metadata_after_paint = None

@@ -10,9 +10,11 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLa
 
 from specgui.core.splits import ExtendPreview
 
+from ..state.check_jobs import PairOutcome
 from ..state.jobs import DiffOutcome
 from .diff_dialog import DiffDialog
 from .extend_preview_dialog import ExtendPreviewDialog
+from .leak_pair_dialog import LeakPairDialog
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
@@ -29,6 +31,23 @@ def warn(parent: QWidget | None, title: str, text: str) -> None:
 def ask_extend(parent: QWidget | None, preview: ExtendPreview) -> bool:
     """Show the extend preview; True when the user chose to write it."""
     return ExtendPreviewDialog(preview, parent).exec() == QDialog.DialogCode.Accepted
+
+
+def ask_extend_leaving_out(parent: QWidget | None, preview: ExtendPreview) -> tuple[str, ...] | None:
+    """Show a preview with leaking new samples; the IDs to leave out, or None when cancelled."""
+    dialog = ExtendPreviewDialog(preview, parent)
+    return dialog.excluded() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def show_leak_pair(parent: QWidget | None, outcome: PairOutcome) -> LeakPairDialog:
+    """Show a leak pair side by side in a window of its own (not modal: browsing goes on)."""
+    dialog = parent.findChild(LeakPairDialog) if parent is not None else None
+    if dialog is None:
+        dialog = LeakPairDialog(parent)
+    dialog.show_pair(outcome)
+    dialog.show()
+    dialog.raise_()
+    return dialog
 
 
 def ask_initial_split(parent: QWidget | None, signal: str, sample_count: int) -> tuple[float, int] | None:

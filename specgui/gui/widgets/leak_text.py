@@ -1,0 +1,26 @@
+"""One line of evidence for a train/val leak, as the audit panel and the extend preview show it.
+
+``exact``: the pixel hash and shape; ``near``: the perceptual-hash distance against the
+threshold; ``capture``: the recording and both time windows, overlapping or back to back.
+"""
+
+from __future__ import annotations
+
+
+def describe_evidence(kind: str, evidence: dict, first: str = "train") -> str:
+    """Evidence of one leak of ``kind`` in a line; ``first`` names the non-val side (a new
+    sample in an extend preview); unknown fields are shown as they are."""
+    e = evidence or {}
+    try:
+        if kind == "exact":
+            rows, cols = e["shape"]
+            return f"identical pixels ({rows}×{cols}), hash {str(e['hash'])[:12]}…"
+        if kind == "near":
+            return f"perceptual hash {e['distance']}/{e['bits']} bits apart (threshold {e['threshold']})"
+        if kind == "capture":
+            (t0, t1), (v0, v1) = e["train_window"], e["val_window"]
+            how = "back to back" if e.get("touching") else f"overlap {e['overlap_sec']:.3g} s"
+            return f"{e['capture']}: {first} {t0:.2f}–{t1:.2f} s, val {v0:.2f}–{v1:.2f} s ({how})"
+    except (KeyError, TypeError, ValueError):
+        pass
+    return ", ".join(f"{k}={v}" for k, v in sorted(e.items())) or kind
