@@ -9,9 +9,10 @@ the abort flag set. Qt-free.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from specgui.core.audit_windows import leaking_new_samples
 from specgui.core.errors import SpecguiError, StaleSplitError
 from specgui.core.sample_index import list_signals, resolve_signals_root
 from specgui.core.sample_loading import LoadedSample, load_sample
@@ -70,6 +71,27 @@ class SplitOutcome:
     message: str = ""
     error: str | None = None
     stale: bool = False
+
+
+@dataclass(frozen=True)
+class CheckedPreview(ExtendPreview):
+    """An extend preview plus its new samples whose capture window overlaps or touches a val
+    sample's: ``leaks`` holds ``(new_id, val_id, evidence)``; ``leak_note`` says why the
+    check could not run, if it could not."""
+
+    leaks: tuple = ()
+    leak_note: str | None = None
+
+    @property
+    def leaking_ids(self) -> tuple[str, ...]:
+        return tuple(sorted({new_id for new_id, _, _ in self.leaks}))
+
+    def without(self, excluded) -> ExtendPreview:
+        """The preview to write when ``excluded`` new samples are left out (they stay pending)."""
+        gone = set(excluded)
+        kept = tuple(s for s in self.added if s not in gone)
+        return ExtendPreview(self.signal, self.parent_version, self.new_version if kept else self.parent_version,
+                             kept, self.train_count - (len(self.added) - len(kept)), self.val_count, self.note)
 
 
 @dataclass(frozen=True)
@@ -132,11 +154,17 @@ def list_versions_job(generation: int, signals_root: Path, signal: str) -> Versi
 
 
 def preview_extend_job(signals_root: Path, signal: str, exclude: tuple[str, ...]):
-    """What extending the active version would write now (writes nothing)."""
+    """What extending the active version would write now, and which new samples leak (writes nothing)."""
+    manager = SplitManager(signals_root)
     try:
-        return SplitManager(signals_root).preview_extend(signal, exclude=exclude)
+        preview = manager.preview_extend(signal, exclude=exclude)
     except SpecguiError as exc:
         return SplitOutcome(signal, "preview", error=str(exc))
+    checked = CheckedPreview(**{f: getattr(preview, f) for f in preview.__dataclass_fields__})
+    try:
+        return replace(checked, leaks=tuple(leaking_new_samples(manager, signal, preview)))
+    except SpecguiError as exc:  # an unreadable val version: still offer the extend, say why unchecked
+        return replace(checked, leak_note=f"the capture-window leak check could not run: {exc}")
 
 
 def extend_job(signals_root: Path, preview: ExtendPreview):

@@ -34,7 +34,7 @@ class SplitController(QObject):
     """See the module docstring; ``signals_root`` is set when a data folder is opened."""
 
     versions_listed = Signal(object)  # VersionsOutcome
-    extend_previewed = Signal(object)  # ExtendPreview
+    extend_previewed = Signal(object)  # CheckedPreview: an ExtendPreview plus its new samples that leak into val
     split_changed = Signal(str, int, str)  # signal, version, message
     split_failed = Signal(str, str, bool)  # signal, message, stale
     diff_computed = Signal(object)  # DiffOutcome

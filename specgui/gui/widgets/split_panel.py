@@ -1,7 +1,8 @@
 """The split-version panel of the selected signal: versions table and the split actions.
 
 Intents: ``membership_requested(signal, version|None)`` (colour the tree by a version),
-``extend_preview_requested``, ``extend_requested(preview)`` (after the preview dialog),
+``extend_preview_requested``, ``extend_requested(preview)`` (after the preview dialog; less
+the new samples it was told to leave out because they leak into val),
 ``create_split_requested``, ``set_active_requested`` (after a confirm), ``diff_requested``.
 Facts in: :meth:`set_snapshot`, :meth:`show_versions`, :meth:`show_extend_preview`,
 :meth:`show_split_failed`, :meth:`show_diff`, :meth:`set_busy`. Write actions are disabled
@@ -106,6 +107,13 @@ class SplitPanel(QWidget):
             return
         if preview.is_noop:
             self.notice_changed.emit(f"{preview.signal}: nothing to add; v{preview.parent_version} stays active")
+        elif getattr(preview, "leaks", ()):  # some new samples share a capture window with val
+            left_out = dialogs.ask_extend_leaving_out(self, preview)
+            chosen = preview.without(left_out) if left_out is not None else None
+            if chosen is not None and chosen.is_noop:
+                self.notice_changed.emit(f"{preview.signal}: every new sample leaks into val; nothing written")
+            elif chosen is not None:
+                self.extend_requested.emit(chosen)
         elif dialogs.ask_extend(self, preview):
             self.extend_requested.emit(preview)
 
