@@ -133,8 +133,9 @@ class AuditPanel(QWidget):
         self.leaks_title.setText(f"Leak pairs ({len(report.leaks):,}) — double-click to compare")
         self.problems_title.setText(f"Samples not checked ({len(report.problems):,}) — choose one to see it")
         self.problems_box.setVisible(bool(report.problems))
-        for table in (self.leak_table, self.problem_table):
-            table.resizeColumnsToContents()
+        for table, model in ((self.leak_table, self.leaks), (self.problem_table, self.problems)):
+            for column in range(model.columnCount() - 1):  # the last column takes what is left
+                table.resizeColumnToContents(column)
         self._on_leak_row_changed(QModelIndex(), QModelIndex())
 
     def show_failed(self, signal: str, message: str) -> None:

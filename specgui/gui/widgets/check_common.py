@@ -65,6 +65,8 @@ class RowsModel(QAbstractTableModel):
 def rows_table(model: RowsModel) -> QTableView:
     """A compact, row-selecting, read-only table over ``model``; the last column stretches."""
     table = QTableView()
+    # before the model: columns are made this wide, and the stretched last one never shrinks below it
+    table.horizontalHeader().setDefaultSectionSize(60)
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

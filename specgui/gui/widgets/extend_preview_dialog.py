@@ -25,7 +25,6 @@ class ExtendPreviewDialog(QDialog):
         self.preview = preview
         self.leaks = tuple(getattr(preview, "leaks", ()))
         self.setWindowTitle(f"Extend {preview.signal}: v{preview.parent_version} → v{preview.new_version}")
-        added = len(preview.added)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         ids = QListView()
@@ -42,7 +41,8 @@ class ExtendPreviewDialog(QDialog):
         self.leave_out_check: QCheckBox | None = None
         if self.leaks:
             self._add_leaks(layout)
-        layout.addWidget(QLabel(f"Samples to add ({added:,}):"))
+        self.ids_label = QLabel()
+        layout.addWidget(self.ids_label)
         layout.addWidget(ids, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.write_button = buttons.addButton(f"Write v{preview.new_version}", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -94,5 +94,7 @@ class ExtendPreviewDialog(QDialog):
             f"v{preview.parent_version} and make it active:</p>"
             f"<ul><li><b>+{adding:,}</b> train{kept} (train becomes {preview.train_count - left_out:,})</li>"
             f"<li>val unchanged: {preview.val_count:,} (frozen since v1)</li></ul>")
+        self.ids_label.setText(f"New samples ({len(preview.added):,}): {adding:,} added, the {left_out:,} leaking "
+                               "ones above left out" if left_out else f"Samples to add ({adding:,}):")
         self.write_button.setEnabled(adding > 0)
         self.write_button.setToolTip("" if adding else "every new sample leaks: nothing left to add")

@@ -21,7 +21,7 @@ from specgui.core.sanity_report import SPLITS, Distribution, SanityReport
 from .check_common import RowsModel, rows_table
 
 SPLIT_BRUSHES = {"train": (70, 130, 220), "val": (240, 150, 40)}
-PROBLEM_COLUMNS = ("Sample", "Split", "File", "Reason")
+PROBLEM_COLUMNS = ("Sample", "Split", "File", "Reason")  # File: the name only; the path is in the tooltip
 
 
 def _stats(d: Distribution | None) -> str:
@@ -30,6 +30,12 @@ def _stats(d: Distribution | None) -> str:
 
 def _pixels(mean: float | None, std: float | None) -> str:
     return "—" if mean is None else f"{mean:.4f} ± {std:.4f}"
+
+
+def _file_cell(problem) -> str:
+    """The file's name, shortened to its suffix when it is just the sample ID plus one."""
+    name = (problem.file or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return name[len(problem.sample_id):] if name.startswith(problem.sample_id + ".") else name
 
 
 def _s(seconds: float) -> str:
@@ -94,12 +100,16 @@ class SanityReportView(QWidget):
         self.table.setToolTip("Choose a row to select that sample and see why it failed")
         self.table.clicked.connect(self._on_table_clicked)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        self.detail = QLabel()  # the chosen problem in full: the Reason column is narrow in the side tab
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
         layout.addWidget(self.plot)
         layout.addWidget(self.problems_title)
         layout.addWidget(self.table, 100)
+        layout.addWidget(self.detail)
         layout.addStretch(1)  # takes the room while there is no table to fill it
         self.clear()
 
@@ -112,12 +122,13 @@ class SanityReportView(QWidget):
         self.problems.set_rows(())
         self.problems_title.hide()
         self.table.hide()
+        self.detail.hide()
 
     def show_report(self, report: SanityReport) -> None:
         self.report = report
         self.summary.setText(summary_html(report))
         self._plot_boxes(report)
-        rows = [((p.sample_id, p.split, (p.file or "").rsplit("/", 1)[-1], p.reason),
+        rows = [((p.sample_id, p.split, _file_cell(p), p.reason),
                  f"{p.sample_id} ({p.split}): {p.reason}" + (f"\n{p.file}" if p.file else ""), p)
                 for p in report.problems]
         self.problems.set_rows(rows)
@@ -125,8 +136,9 @@ class SanityReportView(QWidget):
                                     "No problems")
         self.problems_title.show()
         self.table.setVisible(bool(rows))
-        if rows:
-            self.table.resizeColumnsToContents()
+        self.detail.hide()
+        for column in range(len(PROBLEM_COLUMNS) - 1):  # the Reason column takes what is left
+            self.table.resizeColumnToContents(column)
 
     def _plot_boxes(self, report: SanityReport) -> None:
         self.plot.clear()
@@ -145,8 +157,13 @@ class SanityReportView(QWidget):
         self.plot.show()
 
     def _request_row(self, row: int) -> None:
-        if self.report is not None and 0 <= row < self.problems.rowCount():
-            self.sample_requested.emit(self.report.signal, self.problems.payload(row).sample_id)
+        if self.report is None or not 0 <= row < self.problems.rowCount():
+            return
+        problem = self.problems.payload(row)
+        self.detail.setText(f"<b>{html.escape(problem.sample_id)}</b> ({problem.split}): {html.escape(problem.reason)}"
+                            + (f"<br><small>{html.escape(problem.file)}</small>" if problem.file else ""))
+        self.detail.show()
+        self.sample_requested.emit(self.report.signal, problem.sample_id)
 
     def _on_table_clicked(self, index: QModelIndex) -> None:
         self._request_row(index.row())
