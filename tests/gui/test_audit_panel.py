@@ -6,6 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from helpers import make_signal
 from specgui.core.splits import SplitManager
@@ -64,7 +66,9 @@ def test_the_audit_finds_a_planted_duplicate_and_the_pair_opens_side_by_side(qtb
     panel.leak_table.selectRow(0)
     assert panel.pair_button.isEnabled() and val[0] in panel.pair_detail.text()
     with qtbot.waitSignal(window.state.audits.pair_loaded, timeout=WAIT_MS):
-        panel.leak_table.activated.emit(panel.leaks.index(0, 0))  # what a double-click or Enter does
+        rect = panel.leak_table.visualRect(panel.leaks.index(0, 1))
+        for click in (QTest.mouseClick, QTest.mouseDClick):  # a double-click: the first press, then the second
+            click(panel.leak_table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     dialog = panel.pair_dialog
     assert dialog is not None and dialog.isVisible()
     assert dialog.views["train"].current_sample_id == train[0]
