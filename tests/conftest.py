@@ -26,6 +26,12 @@ def _add_seed_to_path() -> None:
 _add_seed_to_path()
 
 
+@pytest.fixture(autouse=True)
+def _private_cache_dir(tmp_path_factory, monkeypatch):
+    """No test writes to the user's ~/.cache: the audit cache goes to a temp folder."""
+    monkeypatch.setenv("SPECGUI_CACHE_DIR", str(tmp_path_factory.mktemp("specgui-cache")))
+
+
 @pytest.fixture
 def torchsig_root(tmp_path: Path) -> Path:
     """A writable copy of the TorchSig sample tree (signals root), read-only in shared/."""
