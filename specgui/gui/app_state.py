@@ -3,7 +3,7 @@
 It owns three worker pools of the one worker style — ``pool`` for scans and split
 operations, ``load_pool`` for sample loads, so a long rescan never makes the selected
 sample wait, and ``check_pool`` for the sanity pass and the audit, which run for minutes —
-and five controllers (scans, samples, splits, sanity, audits) plus the live watcher, and
+and six controllers (scans, samples, splits, sanity, audits, split health) plus the live watcher, and
 wires the consequences between them: a split written means that signal is
 rescanned and its versions relisted; a sample that fails to load becomes invalid in later
 scans; files changing on disk mean a rescan. Widgets connect to the controllers' facts
@@ -21,6 +21,7 @@ from specgui.core.splits import ExtendPreview
 
 from .state.audit_controller import AuditController
 from .state.check_jobs import SanityOptions
+from .state.health_controller import HealthController
 from .state.live_watch import POLL_MS, LiveWatcher
 from .state.sample_controller import SampleController
 from .state.sanity_controller import SanityController
@@ -43,9 +44,11 @@ class AppState(QObject):
         self.scans = ScanController(self.pool, self)
         self.samples = SampleController(self.load_pool, parent=self)
         self.splits = SplitController(self.pool, self)
-        self.check_pool = WorkerPool(2, self)  # a sanity pass and an audit may run together
+        # a sanity pass and an audit may run together; the third keeps split health from queueing behind them
+        self.check_pool = WorkerPool(3, self)
         self.sanity = SanityController(self.check_pool, self)
         self.audits = AuditController(self.check_pool, self.load_pool, self)
+        self.health = HealthController(self.check_pool, self)
         self.live = LiveWatcher(self, poll_ms=poll_ms)
         self._shut_down = False
 
@@ -71,6 +74,7 @@ class AppState(QObject):
         self.splits.set_signals_root(None)
         self.sanity.set_signals_root(None)
         self.audits.set_signals_root(None)
+        self.health.set_signals_root(None)
         self.scans.open_root(root)
 
     def refresh(self) -> None:
@@ -120,6 +124,12 @@ class AppState(QObject):
     def request_leak_pair(self, signal: str, leak) -> None:
         self.audits.load_pair(signal, leak)
 
+    def request_health(self, signal: str, version: int | None) -> None:
+        self.health.request(signal, version)
+
+    def cancel_health(self) -> None:
+        self.health.cancel()
+
     def cancel_long_jobs(self) -> None:
         self.pool.cancel_long()
         self.status_message.emit("Cancelled.")
@@ -147,6 +157,7 @@ class AppState(QObject):
         self.splits.set_signals_root(signals_root)
         self.sanity.set_signals_root(signals_root)
         self.audits.set_signals_root(signals_root)
+        self.health.set_signals_root(signals_root)
 
     def _on_signals_scanned(self, snapshots: tuple[SignalSnapshot, ...]) -> None:
         if self.scans.signals_root is not None and not self._shut_down:

@@ -2,7 +2,7 @@
 
 Tree on the left; spectrogram over the split-version panel in the middle; a tab column on
 the right holding the metadata panel and, added with :meth:`MainWindow.add_panel`, the
-sanity-pass and leak-audit panels. Facts and intents are connected in :mod:`.window_wiring`.
+sanity-pass, leak-audit and split-health panels. Facts and intents are connected in :mod:`.window_wiring`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from .shortcuts import SHORTCUTS, ShortcutsDialog
 from .views.metadata_panel import MetadataPanel
 from .views.spectrogram_view import SpectrogramView
 from .widgets.audit_panel import AuditPanel
+from .widgets.health_panel import HealthPanel
 from .widgets.job_progress import JobProgress
 from .widgets.sample_tree_panel import SampleTreePanel
 from .widgets.sanity_panel import SanityPanel
@@ -68,6 +69,8 @@ class MainWindow(QMainWindow):
         self.audit_panel = AuditPanel()
         self.add_panel("Sanity pass", self.sanity_panel)
         self.add_panel("Leak audit", self.audit_panel)
+        self.health_panel = HealthPanel()
+        self.add_panel("Split health", self.health_panel)
         self.wiring = WindowWiring(self, state)
         self._restore_settings()
 

@@ -94,6 +94,21 @@ class WindowWiring(QObject):
         state.audits.audit_cancelled.connect(audit.show_cancelled)
         state.audits.running_changed.connect(audit.set_running)
         state.audits.pair_loaded.connect(audit.show_pair)
+        self._wire_health()
+
+    def _wire_health(self) -> None:
+        """The split-health tab: recomputed for the selected version, and after a split is written."""
+        state, health = self.state, self.window.health_panel
+        health.health_requested.connect(state.request_health)
+        health.cancel_requested.connect(state.cancel_health)
+        self.window.split_panel.membership_requested.connect(health.set_version)
+        state.splits.versions_listed.connect(health.show_versions)
+        state.splits.split_changed.connect(health.split_changed)
+        state.health.health_started.connect(health.show_started)
+        state.health.health_finished.connect(health.show_health)
+        state.health.health_failed.connect(health.show_failed)
+        state.health.health_cancelled.connect(health.show_cancelled)
+        state.health.running_changed.connect(health.set_running)
 
     # -- intents that need the state's answer first ----------------------------------------
     def _on_signal_requested(self, signal: str) -> None:
@@ -102,6 +117,7 @@ class WindowWiring(QObject):
             self.window.split_panel.set_snapshot(snapshot)
         self.window.sanity_panel.set_signal(signal)
         self.window.audit_panel.set_signal(signal)
+        self.window.health_panel.set_signal(signal)
         self.state.request_versions(signal)
 
     def _on_check_sample_requested(self, signal: str, sample_id: str) -> None:

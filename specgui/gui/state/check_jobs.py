@@ -152,3 +152,26 @@ def load_pair_job(generation: int, signals_root: Path, signal: str, leak) -> Pai
         outcomes.append(SampleOutcome(signal, sample_id, message=reason) if reason
                         else load_sample_job(samples_dir, signal, sample_id))
     return PairOutcome(generation, signal, leak, outcomes[0], outcomes[1])
+
+
+@dataclass(frozen=True)
+class HealthOutcome:
+    """Split health of one version: ``health`` (a SplitHealth), or ``error`` when it could not be read."""
+
+    generation: int
+    signal: str
+    version: int | None
+    health: object | None = None
+    error: str | None = None
+
+
+def health_job(generation: int, signals_root: Path, signal: str, version: int | None):
+    """Split health of ``version`` (None: active) of ``signal``; reads sample JSONs and npz headers only."""
+    yield Progress("Reading split health", 0, 1)  # a cancel point before any file is read
+    from specgui.core.split_health import split_health
+
+    try:
+        health = split_health(signals_root, signal, version)
+    except SpecguiError as exc:
+        return HealthOutcome(generation, signal, version, error=str(exc))
+    return HealthOutcome(generation, signal, version, health=health)
