@@ -43,44 +43,41 @@ def _mirrored_boxes(boxes: torch.Tensor, size: int, min_col: int, max_col: int) 
     return torch.stack(columns, dim=1)
 
 
-class RandomHorizontalFlip:
+class _RandomFlip:
+    """With probability ``p``, mirror the image along one axis and the boxes' matching coordinates."""
+
+    _dim: int
+    _box_columns: tuple[int, int]
+
+    def __init__(self, p: float = 0.5):
+        self.p = p
+
+    def __call__(self, image: torch.Tensor, target: dict) -> tuple[torch.Tensor, dict]:
+        _check_image(image, type(self).__name__)
+        if not torch.rand(1) < self.p:
+            return image, target
+        flipped = torch.flip(image, dims=[self._dim])
+        new_target = dict(target)
+        if len(target["boxes"]) > 0:
+            new_target["boxes"] = _mirrored_boxes(target["boxes"], image.shape[self._dim], *self._box_columns)
+        return flipped, new_target
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(p={self.p})"
+
+
+class RandomHorizontalFlip(_RandomFlip):
     """With probability ``p``, mirror the image along time (width) and its boxes' x coordinates."""
 
-    def __init__(self, p: float = 0.5):
-        self.p = p
-
-    def __call__(self, image: torch.Tensor, target: dict) -> tuple[torch.Tensor, dict]:
-        _check_image(image, type(self).__name__)
-        if not torch.rand(1) < self.p:
-            return image, target
-        flipped = torch.flip(image, dims=[_WIDTH_DIM])
-        new_target = dict(target)
-        if len(target["boxes"]) > 0:
-            new_target["boxes"] = _mirrored_boxes(target["boxes"], image.shape[_WIDTH_DIM], 0, 2)
-        return flipped, new_target
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(p={self.p})"
+    _dim = _WIDTH_DIM
+    _box_columns = (0, 2)
 
 
-class RandomVerticalFlip:
+class RandomVerticalFlip(_RandomFlip):
     """With probability ``p``, mirror the image along frequency (height) and its boxes' y coordinates."""
 
-    def __init__(self, p: float = 0.5):
-        self.p = p
-
-    def __call__(self, image: torch.Tensor, target: dict) -> tuple[torch.Tensor, dict]:
-        _check_image(image, type(self).__name__)
-        if not torch.rand(1) < self.p:
-            return image, target
-        flipped = torch.flip(image, dims=[_HEIGHT_DIM])
-        new_target = dict(target)
-        if len(target["boxes"]) > 0:
-            new_target["boxes"] = _mirrored_boxes(target["boxes"], image.shape[_HEIGHT_DIM], 1, 3)
-        return flipped, new_target
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(p={self.p})"
+    _dim = _HEIGHT_DIM
+    _box_columns = (1, 3)
 
 
 class Compose:
