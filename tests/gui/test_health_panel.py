@@ -143,3 +143,20 @@ def test_cancel_stops_the_pass(qtbot, health_root, monkeypatch):
     qtbot.waitUntil(lambda: not pool.active(), timeout=WAIT_MS)
     assert finished == [] and not controller.running
     gate.set()
+
+
+def test_the_diff_dialog_says_val_shrank_when_val_files_are_gone(qtbot, health_root):
+    """The diff job runs the core's checked diff: b's val IDs missing on disk reach the dialog."""
+    from specgui.gui.state.jobs import diff_job
+    from specgui.gui.widgets.diff_dialog import DiffDialog
+
+    root, manager = health_root
+    val = manager.get_split("alpha")[1]
+    (root / "alpha" / "samples" / f"{val[0]}.json").unlink()
+    outcome = diff_job(root, "alpha", 1, 2)
+    assert outcome.error is None and outcome.val_missing == (val[0],) and outcome.b_val_frozen
+    dialog = DiffDialog(outcome)
+    qtbot.addWidget(dialog)
+    assert dialog.missing_label.isVisibleTo(dialog)
+    assert "Val shrank because files went missing" in dialog.missing_label.text()
+    assert val[0] in dialog.missing_label.text()

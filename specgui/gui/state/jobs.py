@@ -96,13 +96,15 @@ class CheckedPreview(ExtendPreview):
 
 @dataclass(frozen=True)
 class DiffOutcome:
-    """A diff, plus whether each side's val still equals v1's (the 'val frozen' badge)."""
+    """A diff, whether each side's val still equals v1's (the 'val frozen' badge), and b's val files gone."""
 
     signal: str
     diff: SplitDiff | None = None
     a_val_frozen: bool = False
     b_val_frozen: bool = False
     error: str | None = None
+    val_missing: tuple[str, ...] = ()  # b's val IDs whose files are not on disk: val shrank silently
+    warnings: tuple[str, ...] = ()  # the core's checked_diff warnings
 
 
 def scan_root_job(generation: int, root: Path, viewed: dict, failed: dict):
@@ -201,11 +203,15 @@ def set_active_job(signals_root: Path, signal: str, version: int):
 
 
 def diff_job(signals_root: Path, signal: str, a: int, b: int) -> DiffOutcome:
+    """Diff ``a`` → ``b`` through the core's checked diff (frozen flags, val files missing on disk)."""
+    from specgui.core.split_health import checked_diff
+
     manager = SplitManager(signals_root)
     try:
-        diff = manager.diff_versions(signal, a, b)
+        checked = checked_diff(manager, signal, a, b)
         first_val = set(manager.read_version(signal, 1).val)
-        frozen = [set(manager.read_version(signal, v).val) == first_val for v in (a, b)]
+        a_frozen = set(manager.read_version(signal, a).val) == first_val
     except SpecguiError as exc:
         return DiffOutcome(signal, error=str(exc))
-    return DiffOutcome(signal, diff, frozen[0], frozen[1])
+    return DiffOutcome(signal, checked.diff, a_frozen, bool(checked.val_frozen),
+                       val_missing=tuple(checked.val_missing), warnings=tuple(checked.warnings))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QStringListModel
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGridLayout, QLabel, QListView, QVBoxLayout, QWidget
 
@@ -11,6 +13,9 @@ FROZEN_BADGE = ("<span style='background:#1f7a3a; color:white; padding:2px 6px; 
                 "val frozen</span>")
 CHANGED_BADGE = ("<span style='background:#b3261e; color:white; padding:2px 6px; border-radius:4px'>"
                  "val differs from v1</span>")
+
+
+MISSING_SHOWN = 10  # IDs named in the warning; the count says how many there are
 
 
 class DiffDialog(QDialog):
@@ -26,6 +31,9 @@ class DiffDialog(QDialog):
             f"<b>v{diff.b}</b> {_badge(outcome.b_val_frozen)}</p>"
             + ("<p>Validation sets are identical.</p>" if diff.val_unchanged
                else "<p><b>The validation sets differ.</b></p>"))
+        self.missing_label = QLabel(_missing_text(outcome), styleSheet="color: #e5484d")
+        self.missing_label.setWordWrap(True)
+        self.missing_label.setVisible(bool(outcome.val_missing))
         header.setWordWrap(True)
         grid = QGridLayout()
         self._models = []
@@ -44,6 +52,7 @@ class DiffDialog(QDialog):
         buttons.accepted.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.addWidget(header)
+        layout.addWidget(self.missing_label)
         layout.addLayout(grid, 1)
         layout.addWidget(buttons)
         self.resize(720, 440)
@@ -52,6 +61,16 @@ class DiffDialog(QDialog):
         """The four lists' IDs by title (for tests and copy-out)."""
         keys = ("train_added", "train_removed", "val_added", "val_removed")
         return {k: m.stringList() for k, m in zip(keys, self._models)}
+
+
+def _missing_text(outcome: DiffOutcome) -> str:
+    """The val-shrank warning: val IDs of b listed in the split whose files are not on disk."""
+    if not outcome.val_missing:
+        return ""
+    ids = outcome.val_missing
+    shown = ", ".join(html.escape(i) for i in ids[:MISSING_SHOWN]) + (" …" if len(ids) > MISSING_SHOWN else "")
+    return (f"⚠ <b>Val shrank because files went missing</b>: {len(ids):,} val sample(s) of "
+            f"v{outcome.diff.b} are not on disk: {shown}")
 
 
 def _badge(frozen: bool) -> str:
