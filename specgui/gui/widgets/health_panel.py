@@ -139,7 +139,8 @@ class HealthPanel(QWidget):
             f"train: {train.readable:,} of {train.listed:,} samples readable, {train.boxes:,} boxes · "
             f"val: {val.readable:,} of {val.listed:,} samples readable, {val.boxes:,} boxes")
         self.drift_label.setText(drift_text(health.drift))
-        self.warnings_label.setText("<br>".join(f"⚠ {html.escape(w, quote=False)}" for w in health.warnings  # Qt rich text has no &#x27;))
+        # quote=False: Qt's rich text would show an escaped apostrophe (&#x27;) literally
+        self.warnings_label.setText("<br>".join(f"⚠ {html.escape(w, quote=False)}" for w in health.warnings))
         self.warnings_label.setVisible(bool(health.warnings))
         rows = class_rows(health)
         self.classes.set_rows(rows)
