@@ -107,12 +107,12 @@ def scan_signal(signal_dir: str | Path) -> SignalScan:
         bad = set(unsafe)
         npz = [stem for stem in npz if stem not in bad]
         js = [stem for stem in js if stem not in bad]
-    npz_set = set(npz)
-    npz_set.discard("")  # a file named just ".npz" has no ID
-    complete = frozenset(npz_set.intersection(js))
-    if len(complete) == len(npz_set) == len(js):  # the usual case: every sample whole, no diffs to take
+    npz_set = frozenset(npz)
+    complete = npz_set.intersection(js)
+    if len(complete) == len(npz_set) == len(js) and "" not in complete:  # the usual case: all whole
         return SignalScan(signal_dir.name, signal_dir, complete, unsafe_names=tuple(unsafe))
-    js_set = frozenset(js).difference(("",))
+    no_id = frozenset(("",))  # a file named just ".npz" or ".json" has no ID
+    npz_set, js_set, complete = npz_set - no_id, frozenset(js) - no_id, complete - no_id
     return SignalScan(
         name=signal_dir.name,
         signal_dir=signal_dir,
