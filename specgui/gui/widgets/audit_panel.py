@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QSpinBox, QSplit
 from specgui.core.audit_hashes import DEFAULT_NEAR_THRESHOLD, PHASH_BITS
 
 from . import dialogs
-from .check_common import RowsModel, RunBar, VersionPicker, rows_table
+from .check_common import FollowsSignalAndVersion, RowsModel, RunBar, VersionPicker, rows_table
 from .leak_text import describe_evidence
 
 
@@ -33,8 +33,10 @@ def _titled(title: QLabel, widget: QWidget, *below: QWidget) -> QWidget:
     return box
 
 
-class AuditPanel(QWidget):
+class AuditPanel(FollowsSignalAndVersion, QWidget):
     """See the module docstring."""
+
+    panel_title = "Leakage audit"
 
     audit_requested = Signal(str, object, int)
     cancel_requested = Signal()
@@ -93,22 +95,6 @@ class AuditPanel(QWidget):
         self.set_signal(None)
 
     # -- facts in ----------------------------------------------------------------------
-    def set_signal(self, signal: str | None) -> None:
-        if signal != self.signal:
-            self.version_picker.set_versions(())
-        self.signal = signal
-        self.title.setText(f"<b>Leakage audit · {html.escape(signal)}</b>" if signal else
-                           "<b>Leakage audit</b> — select a signal in the tree")
-        self._update_start()
-
-    def show_versions(self, outcome) -> None:
-        if outcome.signal == self.signal:
-            self.version_picker.set_versions(outcome.rows)
-
-    def set_version(self, signal: str, version: int | None) -> None:
-        if signal == self.signal:
-            self.version_picker.set_version(version)
-
     def show_started(self, signal: str) -> None:
         self.run_bar.show_progress(0, 0, f"Auditing {signal}…")
 

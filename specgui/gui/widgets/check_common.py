@@ -8,6 +8,7 @@ Start/Cancel pair over a progress bar and one status line.
 
 from __future__ import annotations
 
+import html
 from typing import Any, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -158,3 +159,30 @@ class RunBar(QWidget):
         else:
             self.bar.setRange(0, 0)
         self.status.setText(text)
+
+
+class FollowsSignalAndVersion:
+    """What the check tabs share: a title naming the tree's signal, and a version picker.
+
+    A panel sets ``panel_title`` and has ``title`` (QLabel), ``version_picker``, ``signal``
+    and ``_update_start()``; the window's wiring calls the three facts-in methods below.
+    """
+
+    panel_title = ""
+
+    def set_signal(self, signal: str | None) -> None:
+        """The signal selected in the tree: the next run checks it."""
+        if signal != self.signal:
+            self.version_picker.set_versions(())
+        self.signal = signal
+        self.title.setText(f"<b>{self.panel_title} · {html.escape(signal)}</b>" if signal else
+                           f"<b>{self.panel_title}</b> — select a signal in the tree")
+        self._update_start()
+
+    def show_versions(self, outcome) -> None:
+        if outcome.signal == self.signal:
+            self.version_picker.set_versions(outcome.rows)
+
+    def set_version(self, signal: str, version: int | None) -> None:
+        if signal == self.signal:
+            self.version_picker.set_version(version)

@@ -17,7 +17,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from ..state.check_jobs import DEFAULT_BATCH_SIZE, DevicesProbed, SanityOptions
-from .check_common import RunBar, VersionPicker
+from .check_common import FollowsSignalAndVersion, RunBar, VersionPicker
 from .sanity_report_view import SanityReportView
 
 AUTO_WORKERS = -1  # the workers spin box's "auto": the core picks from the cores and the pass length
@@ -29,8 +29,10 @@ def _duration(seconds: float) -> str:
         f"{seconds // 60}:{seconds % 60:02d}"
 
 
-class SanityPanel(QWidget):
+class SanityPanel(FollowsSignalAndVersion, QWidget):
     """See the module docstring."""
+
+    panel_title = "Sanity pass"
 
     pass_requested = Signal(str, object)
     cancel_requested = Signal()
@@ -77,23 +79,6 @@ class SanityPanel(QWidget):
         self.set_signal(None)
 
     # -- facts in ----------------------------------------------------------------------
-    def set_signal(self, signal: str | None) -> None:
-        """The signal selected in the tree: the next pass checks it."""
-        if signal != self.signal:
-            self.version_picker.set_versions(())
-        self.signal = signal
-        self.title.setText(f"<b>Sanity pass · {html.escape(signal)}</b>" if signal else
-                           "<b>Sanity pass</b> — select a signal in the tree")
-        self._update_start()
-
-    def show_versions(self, outcome) -> None:
-        if outcome.signal == self.signal:
-            self.version_picker.set_versions(outcome.rows)
-
-    def set_version(self, signal: str, version: int | None) -> None:
-        if signal == self.signal:
-            self.version_picker.set_version(version)
-
     def show_devices(self, devices: DevicesProbed) -> None:
         """Offer each CUDA device torch found, or say plainly that the pass runs on the CPU."""
         chosen = self.device_combo.currentData()
