@@ -31,6 +31,10 @@ from .state.split_controller import SplitController
 from .workers import WorkerPool
 
 
+#: Sanity-pass problem kinds that make a sample unusable (not split-level ones like overlap).
+UNUSABLE_KINDS = frozenset({"spectrogram", "labels", "image", "error"})
+
+
 class AppState(QObject):
     """Intents in (``open_root``, ``request_*``), facts out (the controllers' signals)."""
 
@@ -58,6 +62,7 @@ class AppState(QObject):
         self.scans.scan_failed.connect(self.status_message)
         self.samples.sample_invalid.connect(self.scans.mark_failed)
         self.samples.sample_recovered.connect(self.scans.forget_failure)
+        self.sanity.pass_finished.connect(self._on_sanity_pass_finished)
         self.splits.split_changed.connect(self._on_split_changed)
         self.live.samples_changed.connect(self.scans.rescan_signal)
         self.live.splits_changed.connect(self._on_splits_changed_on_disk)
@@ -66,6 +71,12 @@ class AppState(QObject):
         self.pool.job_failed.connect(self.status_message)
         self.load_pool.job_failed.connect(self.status_message)
         self.check_pool.job_failed.connect(self.status_message)
+
+    def _on_sanity_pass_finished(self, report) -> None:
+        """Samples the pass could not decode or check turn invalid in the list, with its reason."""
+        unusable = {p.sample_id: f"sanity pass: {p.reason}" for p in report.problems if p.kind in UNUSABLE_KINDS}
+        if unusable:
+            self.scans.mark_failed_many(report.signal, unusable)
 
     # -- intents -----------------------------------------------------------------------
     def open_root(self, root: str | Path) -> None:

@@ -13,7 +13,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from helpers import make_signal, write_sample
+from specgui.core.sample_status import SampleStatus
 from specgui.core.splits import SplitManager
+from specgui.gui.models.sample_tree_model import StatusRole
 
 from .conftest import WAIT_MS, select_and_wait
 
@@ -79,6 +81,11 @@ def test_a_pass_reports_the_counts_and_the_planted_problems_and_a_row_selects_th
     qtbot.waitUntil(lambda: "Cannot show this sample" in window.view.error_text, timeout=WAIT_MS)
     if not report.device.startswith("cuda"):
         assert "no GPU found" in panel.device_combo.itemText(0)
+    model = window.tree_panel.model  # the pass's problems mark those samples invalid, with its reason
+    for sample_id in (train[0], val[0]):
+        qtbot.waitUntil(lambda: model.data(model.find("alpha", sample_id), StatusRole) is SampleStatus.INVALID,
+                        timeout=WAIT_MS)
+    assert "sanity pass" in model.data(model.find("alpha", val[0]), Qt.ItemDataRole.ToolTipRole)
 
 
 def test_the_version_chosen_in_the_split_panel_is_the_one_checked(qtbot, open_window, signals_root):

@@ -92,6 +92,14 @@ class ScanController(QObject):
             known[sample_id] = reason
             self.rescan_signal(name)
 
+    def mark_failed_many(self, name: str, reasons: dict[str, str]) -> None:
+        """Several samples found unusable at once (a sanity pass): one rescan for all of them."""
+        known = self._failed.setdefault(name, {})
+        changed = {k: v for k, v in reasons.items() if known.get(k) != v}
+        if changed:
+            known.update(changed)
+            self.rescan_signal(name)
+
     def forget_failure(self, name: str, sample_id: str) -> None:
         """A sample that failed before loaded fine now (fixed on disk)."""
         if self._failed.get(name, {}).pop(sample_id, None) is not None:
