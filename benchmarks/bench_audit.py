@@ -34,6 +34,7 @@ from specgui.core.audit_work import choose_pool
 from specgui.core.split_health import split_health
 from specgui.core.spectrogram_file import load_spectrogram
 from specgui.core.splits import SplitManager
+from machine_info import host_line  # noqa: E402
 
 PLANTED = 10  # exact copies and capture overlaps planted across train/val, each
 
@@ -126,15 +127,7 @@ def run_case(root: Path, signal: str, count: int, size: int, workers: int, repea
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"{cpu}, {os.cpu_count()} logical CPU(s) visible, {platform.system()} {platform.release()}, "
+    return (f"{host_line()}, "
             f"Python {platform.python_version()}, numpy {np.__version__}")
 
 

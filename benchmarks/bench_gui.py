@@ -23,6 +23,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_gui_launch import spawn  # noqa: E402
 from bench_gui_support import SIZE, bulk_root, field_root, pct, reset_to_v1, wait_signal, wait_until  # noqa: E402
+from machine_info import host_line  # noqa: E402
 
 
 # -- in-process: stepping and filtering -------------------------------------------------
@@ -129,11 +130,10 @@ def bench_filtering(bulk: int) -> dict:
 
 # -- report ------------------------------------------------------------------------------
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
     import PySide6
     import pyqtgraph
 
-    return (f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; Python {platform.python_version()}, "
+    return (f"{host_line()}; Python {platform.python_version()}, "
             f"PySide6 {PySide6.__version__}, pyqtgraph {pyqtgraph.__version__}, QT_QPA_PLATFORM=offscreen; "
             f"load average before the run {os.getloadavg()[0]:.2f}")
 

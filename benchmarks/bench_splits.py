@@ -42,6 +42,7 @@ from specgui.core.sample_index import scan_signal  # noqa: E402
 from specgui.core.split_json import dumps_split  # noqa: E402
 from specgui.core.split_version import read_split_version  # noqa: E402
 from specgui.core.splits import SplitManager  # noqa: E402
+from machine_info import host_line  # noqa: E402
 
 GOAL_RATIO = 5.0
 GOAL_EXTEND_S = 0.2
@@ -139,14 +140,8 @@ def breakdown(signal_dir: Path, repeat: int) -> list[tuple[str, float]]:
 
 
 def machine() -> str:
-    model = platform.processor() or "unknown CPU"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (f"{model}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
+    return (f"{host_line()}; "
             f"Python {platform.python_version()}; load average at the end {load}")
 
 

@@ -30,6 +30,7 @@ sys.path.insert(0, str(REPO))
 from specgui.core.sample_labels import SampleLabels  # noqa: E402
 from specgui.core.sample_loading import LoadedSample, load_sample  # noqa: E402
 from specgui.gui.views.spectrogram_view import SpectrogramView  # noqa: E402
+from machine_info import host_line  # noqa: E402
 
 TORCHSIG = REPO.parent / "shared" / "data" / "torchsig-sample"
 N_BOXES = 20
@@ -109,15 +110,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; Python "
+    return (f"{host_line()}; Python "
             f"{platform.python_version()}, PySide6 {PySide6.__version__}, pyqtgraph {pg.__version__}, "
             f"QT_QPA_PLATFORM={os.environ.get('QT_QPA_PLATFORM')}; load average before the run "
             f"{os.getloadavg()[0]:.2f}")
