@@ -34,7 +34,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_DIR = REPO.parent / "shared" / "seed"
-sys.path[:0] = [str(REPO), str(SEED_DIR)]
+sys.path[:0] = [str(REPO), str(SEED_DIR), str(REPO / "benchmarks")]
 
 import seed_splits  # noqa: E402
 
