@@ -86,16 +86,25 @@ def test_unsafe_file_names_are_set_aside_not_indexed(tmp_path):
     assert set(scan.unsafe_names) == {"a..b", "~home", "tab\there"}
 
 
-def test_numpy_and_plain_python_stem_splitting_agree(tmp_path, monkeypatch):
+def test_the_byte_array_and_the_name_by_name_paths_agree(tmp_path, monkeypatch):
     import specgui.core.sample_index as index
 
     samples = tmp_path / "sig" / "samples"
     samples.mkdir(parents=True)
-    for name in ["0001.npz", "0001.json", "x.npz", "y.json", "é.npz", "é.json", ".npz", "a.npz.json", "b.txt"]:
+    for name in ["0001.npz", "0001.json", "x.npz", "y.json", ".npz", "a.npz.json", "b.txt", "0001.npz.bak"]:
         (samples / name).write_bytes(b"")
     fast = scan_signal(tmp_path / "sig")
-    monkeypatch.setattr(index.np, "strings", None)
+    monkeypatch.setattr(index, "sorted_stems", lambda names: None)
     slow = scan_signal(tmp_path / "sig")
     assert fast == slow
-    assert fast.complete == ("0001", "é") and fast.json_missing == ("x",)
+    assert fast.complete == ("0001",) and fast.json_missing == ("x",)
     assert fast.npz_missing == ("a.npz", "y")
+
+
+def test_non_ascii_ids_take_the_name_by_name_path(tmp_path):
+    samples = tmp_path / "sig" / "samples"
+    samples.mkdir(parents=True)
+    for name in ["é.npz", "é.json", "0001.npz", "0001.json", "ü.npz"]:
+        (samples / name).write_bytes(b"")
+    scan = scan_signal(tmp_path / "sig")
+    assert scan.complete == ("0001", "é") and scan.json_missing == ("ü",)

@@ -67,7 +67,7 @@ def split_problems(data: object, path: Path, expected_version: int | None = None
         problems.append(("malformed", f"'version' is {version!r}, expected a positive integer", ()))
     elif expected_version is not None and isinstance(version, int) and version != expected_version:
         problems.append(("version_mismatch", f"says version {version} but the file is v{expected_version}.json", ()))
-    lists = {}
+    id_sets: dict[str, set[str]] = {}
     for key in ("train_samples", "val_samples"):
         if key not in data:
             continue
@@ -84,15 +84,15 @@ def split_problems(data: object, path: Path, expected_version: int | None = None
                 problems.append(("unsafe_id", f"'{key}': {bad[0][1]}" + (f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""),
                                  tuple(str(i) for i, _ in bad)))
             good = [i for i, r in unsafe if r is None]
-        dupes = _duplicates(good) if len(set(good)) != len(good) else []
+        id_sets[key] = set(good)
+        dupes = _duplicates(good) if len(id_sets[key]) != len(good) else []
         if dupes:
             problems.append(("duplicate", f"'{key}' lists {len(dupes)} ID(s) twice, e.g. {dupes[0]!r}", tuple(dupes)))
-        lists[key] = good
         count_key = key.replace("_samples", "_count")
         if count_key in data and data[count_key] != len(ids):
             problems.append(("count_mismatch", f"'{count_key}' is {data[count_key]!r} but '{key}' has {len(ids)} IDs", ()))
-    if "train_samples" in lists and "val_samples" in lists:
-        overlap = sorted(set(lists["train_samples"]) & set(lists["val_samples"]))
+    if "train_samples" in id_sets and "val_samples" in id_sets:
+        overlap = sorted(id_sets["train_samples"] & id_sets["val_samples"])
         if overlap:
             problems.append(("overlap", f"{len(overlap)} ID(s) in both train and val, e.g. {overlap[0]!r}", tuple(overlap)))
     return problems

@@ -287,11 +287,12 @@ class SplitManager:
         resolution = self.resolve_active(signal_name)
         parent = resolution.version
         scan = self.scan(signal_name)
-        known = parent.known() if parent else set()
         excluded = set(exclude)
         if new_sample_ids is None:
-            candidates = sorted(scan.complete_ids.difference(known, excluded))
+            known = (parent.train, parent.val) if parent else ()
+            candidates = sorted(scan.complete_ids.difference(*known, excluded))
         else:
+            known = parent.known() if parent else set()
             candidates = self._check_requested(scan, new_sample_ids, known, excluded)
         newest = max(version_numbers(splits_dir), default=0)
         if parent is None:

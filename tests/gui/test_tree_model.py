@@ -19,7 +19,7 @@ pytestmark = pytest.mark.gui
 
 
 def snapshot(name, complete, train=(), val=(), npz_missing=(), failed=None):
-    scan = SignalScan(name, Path("/nowhere") / name, frozenset(complete), frozenset(npz_missing))
+    scan = SignalScan(name, Path("/nowhere") / name, tuple(sorted(complete)), tuple(sorted(npz_missing)))
     split = SplitVersion(1, tuple(train), tuple(val), Path("v1.json"), {}) if train or val else None
     return snapshot_from(scan, split, split, failed)
 

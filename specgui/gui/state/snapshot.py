@@ -99,7 +99,7 @@ def build_snapshot(signals_root: Path, name: str, viewed_version: int | None = N
     try:
         scan = manager.scan(name)
     except SpecguiError as exc:  # a folder name that is not a safe signal name
-        scan = SignalScan(name, Path(signals_root) / name, frozenset(), error=str(exc))
+        scan = SignalScan(name, Path(signals_root) / name, (), error=str(exc))
         return snapshot_from(scan, None, None, None, (str(exc),))
     problems: list[str] = [scan.error] if scan.error else []
     active: SplitVersion | None = None
