@@ -37,8 +37,7 @@ def child(root: str, t_spawn: float, baseline: bool) -> None:
     from specgui.gui.app import create_window, ensure_application
 
     ensure_application()
-    window = create_window(root, poll_ms=0)
-    window.select_on_open(f"{FIELD_SIGNAL}/{first_sample(Path(root))}")
+    window = create_window(root, select=f"{FIELD_SIGNAL}/{first_sample(Path(root))}", poll_ms=0)
     window.resize(*SIZE)
     window.show()
     wait_signal(window.view.sample_painted, timeout_ms=60_000)
@@ -103,8 +102,11 @@ def child_baseline(root: Path, t_spawn: float) -> None:
 
 
 def spawn(root: Path, baseline: bool) -> dict:
+    """One launch in a fresh interpreter, reading and writing compiled bytecode as an
+    installed app does (some shells set PYTHONDONTWRITEBYTECODE: it is cleared here)."""
     args = [sys.executable, __file__, str(root), str(time.time())] + (["--baseline"] if baseline else [])
-    result = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    result = subprocess.run(args, capture_output=True, text=True, timeout=600, env=env)
     if result.returncode != 0:
         raise RuntimeError(result.stderr[-3000:])
     return json.loads(result.stdout.strip().splitlines()[-1])

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from .app_state import AppState
+from .app_state import AppState, split_select
 from .settings import APPLICATION, ORGANIZATION, AppSettings
 
 if TYPE_CHECKING:
@@ -33,23 +33,28 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def create_window(root: str | os.PathLike | None = None, *, settings: AppSettings | None = None,
-                  poll_ms: int | None = None) -> MainWindow:
-    """A main window over a new :class:`AppState`, opening ``root`` (else the last one).
+def create_window(root: str | os.PathLike | None = None, *, select: str | None = None,
+                  settings: AppSettings | None = None, poll_ms: int | None = None) -> MainWindow:
+    """A main window over a new :class:`AppState`, opening ``root`` (else the last one) and
+    selecting ``SIGNAL/SAMPLE_ID`` once it is scanned.
 
-    The scan starts before the window's heavier modules (pyqtgraph, the views) are imported
-    and built, so the two overlap; its result arrives through the event loop, after the
-    window has connected to it.
+    The scan (and the load of the selected sample) start before the window's heavier modules
+    (pyqtgraph, the views) are imported and built, so they overlap; results arrive through
+    the event loop, after the window has connected to them.
     """
     settings = settings if settings is not None else AppSettings()
     state = AppState(**({} if poll_ms is None else {"poll_ms": poll_ms}))
     start = root if root is not None else settings.last_root()
     if start is not None:
         state.open_root(str(start))
+    if select and start is not None:
+        state.preload_sample(*split_select(select))
     from .main_window import MainWindow
 
     window = MainWindow(state, settings)
     state.setParent(window)
+    if select:
+        window.select_on_open(select)
     if start is None:
         window.view.show_error("No data folder open. Use File → Open folder… (Ctrl+O).")
     return window
@@ -58,8 +63,6 @@ def create_window(root: str | os.PathLike | None = None, *, settings: AppSetting
 def run_gui(root: str | None = None, select: str | None = None) -> int:
     """Open the window (selecting ``SIGNAL/SAMPLE_ID`` once scanned) and run until it closes."""
     app = ensure_application()
-    window = create_window(root)
-    if select:
-        window.select_on_open(select)
+    window = create_window(root, select=select)
     window.show()
     return app.exec()

@@ -35,6 +35,12 @@ from .workers import WorkerPool
 UNUSABLE_KINDS = frozenset({"spectrogram", "labels", "image", "error"})
 
 
+def split_select(spec: str) -> tuple[str, str | None]:
+    """``SIGNAL/SAMPLE_ID`` (or just ``SIGNAL``), as given to ``--select``: (signal, sample ID or None)."""
+    signal, _, sample_id = spec.partition("/")
+    return signal, sample_id or None
+
+
 class AppState(QObject):
     """Intents in (``open_root``, ``request_*``), facts out (the controllers' signals)."""
 
@@ -90,6 +96,11 @@ class AppState(QObject):
 
     def refresh(self) -> None:
         self.scans.refresh(long=True)
+
+    def preload_sample(self, signal: str, sample_id: str | None) -> None:
+        """Start loading a sample of the folder being opened, before its scan is done."""
+        if self.scans.root is not None and sample_id:
+            self.samples.preload(self.scans.root, signal, sample_id)
 
     def request_sample(self, signal: str, sample_id: str, neighbours=()) -> None:
         self.samples.request(signal, sample_id, neighbours)

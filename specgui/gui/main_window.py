@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSp
 from specgui import __version__
 from specgui.core.sample_status import SampleStatus
 
-from .app_state import AppState
+from .app_state import AppState, split_select
 from .settings import AppSettings
 from .shortcuts import SHORTCUTS, ShortcutsDialog
 from .views.metadata_panel import MetadataPanel
@@ -156,8 +156,7 @@ class MainWindow(QMainWindow):
 
     def select_on_open(self, spec: str) -> None:
         """Select ``SIGNAL/SAMPLE_ID`` once the folder has been scanned."""
-        signal, _, sample_id = spec.partition("/")
-        self.wiring.pending_select = (signal, sample_id or None)
+        self.wiring.pending_select = split_select(spec)
 
     def open_root(self, root: str) -> None:
         self.view.clear()

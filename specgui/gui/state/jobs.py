@@ -147,6 +147,15 @@ def load_sample_job(samples_dir: Path, signal: str, sample_id: str) -> SampleOut
     return SampleOutcome(signal, sample_id, sample=sample, stamp=stamp)
 
 
+def preload_sample_job(root: Path, signal: str, sample_id: str) -> SampleOutcome:
+    """Load one sample of the folder ``root`` before its scan has resolved the signals root."""
+    try:
+        signal_dir = SplitManager(resolve_signals_root(root)).signal_dir(signal)  # refuses '..' and the like
+    except SpecguiError as exc:
+        return SampleOutcome(signal, sample_id, message=str(exc), path=exc.path)
+    return load_sample_job(signal_dir / "samples", signal, sample_id)
+
+
 def list_versions_job(generation: int, signals_root: Path, signal: str) -> VersionsOutcome:
     try:
         rows = SplitManager(signals_root).list_versions(signal)

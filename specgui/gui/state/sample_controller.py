@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..workers import WorkerPool
-from .jobs import SampleOutcome, load_sample_job
+from .jobs import SampleOutcome, load_sample_job, preload_sample_job
 from .sample_cache import SampleCache
 
 LOAD_PRIORITY = 10  # ahead of scans in the pool's queue
@@ -45,6 +45,8 @@ class SampleController(QObject):
         self._failed: dict[tuple[str, str], str] = {}
         self.generation = 0
         self._wanted: tuple[int, tuple[str, str]] | None = None
+        self._preloading: set[tuple[str, str]] = set()
+        self._preloaded: list[SampleOutcome] = []  # arrived before the folder's scan: kept until it opens
 
     @property
     def wanted(self) -> tuple[str, str] | None:
@@ -58,6 +60,36 @@ class SampleController(QObject):
         self._failed.clear()
         self._in_flight.clear()  # their results are dropped on arrival
         self.clear_request()
+        preloaded, self._preloaded = self._preloaded, []
+        for outcome in preloaded:
+            self._keep_preloaded(outcome)
+
+    def preload(self, root: str | Path, signal: str, sample_id: str) -> None:
+        """Start loading a sample named at launch (``--select``) while the folder is still being
+        scanned; selecting it once the tree fills then shows it without waiting for a load."""
+        key = (signal, sample_id)
+        self._preloading.add(key)
+        self._pool.run(preload_sample_job, Path(root), signal, sample_id, returned=self._on_preloaded,
+                       aborted=self._preloading.clear, priority=LOAD_PRIORITY)
+
+    def _on_preloaded(self, outcome: SampleOutcome) -> None:
+        key = (outcome.signal, outcome.sample_id)
+        self._preloading.discard(key)
+        if outcome.sample is not None and self._signals_root is None:
+            self._preloaded.append(outcome)
+        elif outcome.sample is not None:
+            self._keep_preloaded(outcome)
+        if self._wanted is not None and self._wanted[1] == key and key not in self.cache:
+            self._load(key, LOAD_PRIORITY)  # failed, or from another folder: load it the usual way
+
+    def _keep_preloaded(self, outcome: SampleOutcome) -> None:
+        """Cache a preloaded sample if it belongs to the open folder; show it if it is wanted."""
+        if self._signals_root is None or outcome.sample.npz_path.parent.parent.parent != self._signals_root:
+            return
+        key = (outcome.signal, outcome.sample_id)
+        self.cache.put(key, outcome.sample, outcome.stamp)
+        if self._wanted is not None and self._wanted[1] == key:
+            self.sample_loaded.emit(outcome.signal, outcome.sample)
 
     def clear_request(self) -> None:
         """Nothing is wanted any more (the selection was cleared)."""
@@ -84,7 +116,7 @@ class SampleController(QObject):
                 self._load(key, PREFETCH_PRIORITY)
 
     def _load(self, key: tuple[str, str], priority: int) -> None:
-        if key in self._in_flight or self._signals_root is None:
+        if key in self._in_flight or key in self._preloading or self._signals_root is None:
             return  # already coming: the result is matched against the wanted key
         self._in_flight.add(key)
         samples_dir = self._signals_root / key[0] / "samples"

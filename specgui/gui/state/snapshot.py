@@ -14,12 +14,12 @@ import numpy as np
 
 from specgui.core.errors import SpecguiError
 from specgui.core.sample_index import SPLITS_DIRNAME, SignalScan
-from specgui.core.sample_status import SampleStatus, signal_status
+from specgui.core.sample_status import STATUS_ORDER, SampleStatus, signal_status
 from specgui.core.split_version import SplitVersion
 from specgui.core.splits import SplitManager
 
 #: Status codes index this tuple: the arrays hold ``STATUSES.index(status)``.
-STATUSES: tuple[SampleStatus, ...] = tuple(SampleStatus)
+STATUSES: tuple[SampleStatus, ...] = STATUS_ORDER
 CODE = {status: np.uint8(i) for i, status in enumerate(STATUSES)}
 TRAIN, VAL, PENDING, INVALID, MISSING = (CODE[s] for s in STATUSES)
 
@@ -76,7 +76,9 @@ class SignalSnapshot:
         """
         cached = self.__dict__.get("_lower_ids")
         if cached is None:
-            cached = np.char.lower(np.array(self.ids, dtype=str)) if self.ids else np.array([], dtype=str)
+            text = "\n".join(self.ids)
+            lowered = text.lower()  # one call for all IDs; the split only if any ID changed
+            cached = np.array(self.ids if lowered == text else lowered.split("\n"), dtype=str)
             object.__setattr__(self, "_lower_ids", cached)
         return cached
 
@@ -123,8 +125,7 @@ def snapshot_from(scan: SignalScan, shown: SplitVersion | None, active: SplitVer
                   failed: dict[str, str] | None = None, problems: tuple[str, ...] = ()) -> SignalSnapshot:
     """The snapshot of one scan against ``shown``; ``active`` gives the pending count."""
     status = signal_status(scan, shown, failed)
-    ids = status.ids
-    codes = np.fromiter((CODE[status.statuses[i]] for i in ids), dtype=np.uint8, count=len(ids))
+    ids, codes = status.ids, status.codes
     if shown is active:
         pending = int(np.count_nonzero(codes == PENDING))
     else:  # samples that failed to load are never offered for extension

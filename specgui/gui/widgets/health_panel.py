@@ -70,9 +70,10 @@ class HealthPanel(QWidget):
         for label in (self.summary, self.drift_label, self.warnings_label):
             label.setWordWrap(True)
         self.warnings_label.setStyleSheet(f"color: {WARN_COLOUR}")
-        self.plots = HealthPlots()
-        self.plots.setMinimumHeight(PLOTS_MIN_HEIGHT)
-        self.plots.setMinimumWidth(240)
+        self._plots: HealthPlots | None = None  # built when first needed: see ``plots``
+        self._plots_box = QWidget()
+        self._plots_box.setMinimumSize(240, PLOTS_MIN_HEIGHT)
+        QVBoxLayout(self._plots_box).setContentsMargins(0, 0, 0, 0)
         self.key_label = QLabel(colour_key() + " &nbsp; (shares of each side; centres: top = highest frequency)")
         self.key_label.setWordWrap(True)
         self.classes = RowsModel(("Class", "Train", "Val"), self)
@@ -82,7 +83,7 @@ class HealthPanel(QWidget):
         body = QWidget()
         inner = QVBoxLayout(body)
         inner.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.summary, self.drift_label, self.warnings_label, self.key_label, self.plots, self.classes_title,
+        for widget in (self.summary, self.drift_label, self.warnings_label, self.key_label, self._plots_box, self.classes_title,
                        self.class_table):
             inner.addWidget(widget)
         scroll = QScrollArea()
@@ -98,6 +99,18 @@ class HealthPanel(QWidget):
         self.run_bar.cancel_clicked.connect(self._on_cancel_clicked)
         self.version_picker.currentIndexChanged.connect(self._on_version_changed)
         self.set_signal(None)
+
+    @property
+    def plots(self) -> HealthPlots:
+        return self._ensure_plots()
+
+    def _ensure_plots(self) -> HealthPlots:
+        """The pyqtgraph plots, made on first use: the tab starts hidden and six plots cost
+        ~50 ms, which would otherwise delay the window's first paint."""
+        if self._plots is None:
+            self._plots = HealthPlots()
+            self._plots_box.layout().addWidget(self._plots)
+        return self._plots
 
     # -- facts in ----------------------------------------------------------------------
     def set_signal(self, signal: str | None) -> None:
@@ -166,6 +179,7 @@ class HealthPanel(QWidget):
     # -- intents out -------------------------------------------------------------------
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
+        self._ensure_plots()  # on screen: draw the (empty) plots now
         if self._stale:
             self._request()
 
@@ -195,5 +209,6 @@ class HealthPanel(QWidget):
         self.classes.set_rows([])
         self.classes_title.hide()
         self.class_table.hide()
-        self.plots.clear_plots()
+        if self._plots is not None:
+            self._plots.clear_plots()
         self.run_bar.status.clear()
