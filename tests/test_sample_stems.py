@@ -61,3 +61,31 @@ def test_unusual_listings_step_aside():
         assert sorted_stems([n.encode() for n in odd]) is None, odd
     assert sorted_stems([b"x.npz", b"x.json"]).complete == ("x",)
     assert sorted_stems([]).complete == ()
+
+
+@settings(max_examples=300, deadline=None)
+@given(names, st.lists(ids, max_size=30), st.data())
+def test_new_ids_are_the_complete_ones_minus_the_known(listing, known, data):
+    """``complete_stems_not_in`` against the set difference it replaces, on any listing."""
+    from specgui.core.sample_stems import complete_stems_not_in
+
+    fast = complete_stems_not_in([os.fsencode(n) for n in listing], known)
+    scan = _scan_names(Path("sig"), listing)
+    if fast is None:
+        assert sorted_stems([os.fsencode(n) for n in listing]) is None or any(not k.isascii() for k in known)
+        return
+    assert fast == sorted(scan.complete_ids.difference(known))
+
+
+def test_new_complete_ids_reads_the_folder_like_a_scan(tmp_path):
+    from specgui.core.sample_index import new_complete_ids
+
+    samples = tmp_path / "sig" / "samples"
+    samples.mkdir(parents=True)
+    for name in ["0001.npz", "0001.json", "0002.npz", "0002.json", "0003.npz", "b.json", "é.npz", "é.json"]:
+        (samples / name).write_bytes(b"")
+    assert new_complete_ids(tmp_path / "sig", ["0001"]) == ["0002", "é"]  # non-ASCII: the careful path
+    (samples / "é.npz").unlink()
+    assert new_complete_ids(tmp_path / "sig", ["0001"], {"0002"}) == []
+    assert new_complete_ids(tmp_path / "sig", [], ["é"]) == ["0001", "0002"]  # non-ASCII known ID
+    assert new_complete_ids(tmp_path / "missing") == []

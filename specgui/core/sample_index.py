@@ -11,10 +11,11 @@ import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from .errors import DataRootError
 from .sample_ids import JSON_SUFFIX, NPZ_SUFFIX, all_ids_safe, unsafe_id_reason
-from .sample_stems import sorted_stems
+from .sample_stems import complete_stems_not_in, sorted_stems
 
 SAMPLES_DIRNAME = "samples"
 SPLITS_DIRNAME = "splits"
@@ -86,19 +87,43 @@ class SignalScan:
 def scan_signal(signal_dir: str | Path) -> SignalScan:
     """One directory pass over ``signal_dir/samples``; never raises for a missing folder."""
     signal_dir = Path(signal_dir)
-    samples_dir = signal_dir / SAMPLES_DIRNAME
-    try:
-        names = os.listdir(os.fsencode(samples_dir))  # raw names: no decode for the fast path
-    except FileNotFoundError:
-        return _empty(signal_dir, exists=False, error=f"{samples_dir}: no samples/ folder")
-    except NotADirectoryError:
-        return _empty(signal_dir, exists=False, error=f"{samples_dir}: not a folder")
-    except PermissionError:
-        return _empty(signal_dir, exists=True, error=f"{samples_dir}: permission denied")
+    names, error = _list_names(signal_dir / SAMPLES_DIRNAME)
+    if error is not None:
+        return SignalScan(signal_dir.name, signal_dir, (), samples_dir_exists=names is not None, error=error)
     stems = sorted_stems(names)
     if stems is not None:
         return SignalScan(signal_dir.name, signal_dir, stems.complete, stems.json_only, stems.npz_only)
     return _scan_names(signal_dir, [os.fsdecode(name) for name in names])
+
+
+def new_complete_ids(signal_dir: str | Path, *known: Iterable[str]) -> list[str]:
+    """Complete IDs on disk in none of the ``known`` groups, sorted: what an extend would add.
+
+    The same answer as ``sorted(scan_signal(d).complete_ids.difference(*known))``, without
+    making a str of every ID on disk (pending and extend on 100,000 samples ask this).
+    """
+    signal_dir = Path(signal_dir)
+    names, error = _list_names(signal_dir / SAMPLES_DIRNAME)
+    if error is None:
+        fast = complete_stems_not_in(names, [i for group in known for i in group])
+        if fast is not None:
+            return fast
+    return sorted(scan_signal(signal_dir).complete_ids.difference(*known))
+
+
+def _list_names(samples_dir: Path) -> tuple[list[bytes] | None, str | None]:
+    """Raw names in ``samples_dir`` (no decode: the fast path works on bytes), or why not.
+
+    The names are None when the folder is not there at all; an unreadable one gives [].
+    """
+    try:
+        return os.listdir(os.fsencode(samples_dir)), None
+    except FileNotFoundError:
+        return None, f"{samples_dir}: no samples/ folder"
+    except NotADirectoryError:
+        return None, f"{samples_dir}: not a folder"
+    except PermissionError:
+        return [], f"{samples_dir}: permission denied"
 
 
 def _scan_names(signal_dir: Path, names: list[str]) -> SignalScan:
@@ -120,10 +145,6 @@ def _scan_names(signal_dir: Path, names: list[str]) -> SignalScan:
         json_missing=tuple(sorted(npz_set - complete)),
         unsafe_names=tuple(unsafe),
     )
-
-
-def _empty(signal_dir: Path, *, exists: bool, error: str) -> SignalScan:
-    return SignalScan(signal_dir.name, signal_dir, (), samples_dir_exists=exists, error=error)
 
 
 def resolve_signals_root(root: str | Path) -> Path:

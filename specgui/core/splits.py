@@ -25,7 +25,7 @@ from .errors import (
     StaleSplitError,
 )
 from .sample_ids import unsafe_id_reason
-from .sample_index import SPLITS_DIRNAME, SignalScan, list_signals, resolve_signals_root, scan_signal
+from .sample_index import SPLITS_DIRNAME, SignalScan, list_signals, new_complete_ids, resolve_signals_root, scan_signal
 from .split_store import (
     ACTIVE_NAME,
     highest_valid_version,
@@ -133,10 +133,9 @@ class SplitManager:
     def get_pending_samples(self, signal_name: str) -> list[str]:
         """Complete samples on disk that are in no split of the active version, sorted."""
         active = self._resolve_active_warning(signal_name).version
-        scan = self.scan(signal_name)
         if active is None:
-            return list(scan.complete)
-        return sorted(scan.complete_ids.difference(active.train, active.val))
+            return list(self.scan(signal_name).complete)
+        return new_complete_ids(self.signal_dir(signal_name), active.train, active.val)
 
     def list_versions(self, signal_name: str) -> list[VersionSummary]:
         """Every version file with its metadata, oldest first; unreadable ones carry ``problem``."""
@@ -286,17 +285,15 @@ class SplitManager:
         splits_dir = self.splits_dir(signal_name)
         resolution = self.resolve_active(signal_name)
         parent = resolution.version
-        scan = self.scan(signal_name)
+        if parent is None:
+            scan = self.scan(signal_name)
+            return ExtendPreview(signal_name, 0, 1, tuple(scan.complete), 0, 0, resolution.note), None
         excluded = set(exclude)
         if new_sample_ids is None:
-            known = (parent.train, parent.val) if parent else ()
-            candidates = sorted(scan.complete_ids.difference(*known, excluded))
+            candidates = new_complete_ids(self.signal_dir(signal_name), parent.train, parent.val, excluded)
         else:
-            known = parent.known() if parent else set()
-            candidates = self._check_requested(scan, new_sample_ids, known, excluded)
+            candidates = self._check_requested(self.scan(signal_name), new_sample_ids, parent.known(), excluded)
         newest = max(version_numbers(splits_dir), default=0)
-        if parent is None:
-            return ExtendPreview(signal_name, 0, 1, tuple(scan.complete), 0, 0, resolution.note), None
         return ExtendPreview(
             signal=signal_name,
             parent_version=parent.version,
