@@ -202,6 +202,26 @@ class SanityReport:
             **body,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "SanityReport":
+        """The report :meth:`to_dict` described (after a JSON round trip: how a child process hands it over)."""
+        fields = {k: data[k] for k in cls.__dataclass_fields__ if k not in ("splits", "timing", "notes")}
+        return cls(**fields, splits={name: _split_from_dict(s) for name, s in data["splits"].items()},
+                   timing=Timing(**data["timing"]), notes=tuple(data.get("notes", ())))
+
+
+def _split_from_dict(data: dict) -> SplitReport:
+    def distribution(d: dict | None) -> Distribution | None:
+        return Distribution(**d) if d is not None else None
+
+    return SplitReport(**{
+        **data,
+        "problems": tuple(Problem(**p) for p in data["problems"]),
+        "boxes_per_sample": {int(k): v for k, v in data["boxes_per_sample"].items()},
+        "box_width": distribution(data["box_width"]),
+        "box_height": distribution(data["box_height"]),
+    })
+
 
 def split_report(tally: SplitTally, listed: int) -> SplitReport:
     """Finish one split's tally: ordered problems, histogram, box and pixel statistics."""

@@ -2,11 +2,11 @@
 
 Both passes run long, so each job yields often (every ``yield`` is a cancel point for the
 worker) but reports at most ``1 / MIN_REPORT_S`` progress events a second: the others are
-yielded as ``None``, which the worker swallows. The window stays torch-free until a sanity
-pass starts: :mod:`specgui.core.sanity` (torch) is imported inside :func:`sanity_job`.
+yielded as ``None``, which the worker swallows. The window never imports torch: the sanity
+pass runs in a child process (:mod:`specgui.core.sanity_child`) that reports in JSON lines.
 Expected failures (no split, a bad folder, CUDA asked for but gone) are returned as outcome
-values carrying the core's message; a cancel closes the core's generator, which stops the
-DataLoader's worker processes (or the audit's thread pool) there and then.
+values carrying the core's message; a cancel stops the sanity child, which stops its
+DataLoader workers first (or closes the audit's generator, which stops its thread pool).
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from pathlib import Path
 
 from specgui.core.errors import SpecguiError
 from specgui.core.sample_ids import unsafe_id_reason
+from specgui.core.sanity_child import ChildDevices, ChildFailed, run_in_child
+from specgui.core.sanity_report import SanityReport
 
 from .jobs import Progress, SampleOutcome, load_sample_job
 
@@ -25,8 +27,6 @@ MIN_REPORT_S = 0.1
 #: What :func:`specgui.core.sanity.plan_sanity_pass` uses when no batch size is given; kept
 #: here so the panel can show it without importing torch (a test checks they agree).
 DEFAULT_BATCH_SIZE = 8
-#: Forking a process that runs Qt's threads can deadlock the child: GUI workers are spawned.
-MP_CONTEXT = "spawn"
 
 
 @dataclass(frozen=True)
@@ -91,38 +91,25 @@ class _Throttle:
         return False
 
 
-def probe_devices() -> DevicesProbed:
-    """Ask torch which CUDA devices exist (imports torch: call only once a pass starts)."""
-    import torch
-
-    if not torch.cuda.is_available():
-        return DevicesProbed()
-    return DevicesProbed(tuple((f"cuda:{i}", torch.cuda.get_device_name(i)) for i in range(torch.cuda.device_count())))
-
-
 def sanity_job(generation: int, signals_root: Path, signal: str, options: SanityOptions):
-    """Plan and run the sanity pass of ``signal``; yields DevicesProbed, then SanityProgress events."""
+    """Run the sanity pass of ``signal`` in a child process (torch never loads in the window's);
+    yields DevicesProbed, then SanityProgress events, and returns a SanityOutcome."""
     yield Progress("Starting the sanity pass (importing torch)", 0, 0)
-    from specgui.core import sanity
-    from specgui.core.sanity_distributed import SanityConfigError
-
-    yield probe_devices()
+    events = run_in_child(signals_root, signal, version=options.version, device=options.device,
+                          workers=options.workers, batch_size=options.batch_size)
     try:
-        plan = sanity.plan_sanity_pass(
-            signals_root, signal, version=options.version, device=options.device, workers=options.workers,
-            batch_size=options.batch_size, multiprocessing_context=MP_CONTEXT, distributed=False)
-    except (SpecguiError, SanityConfigError) as exc:
-        return SanityOutcome(generation, signal, error=str(exc))
-    events, throttle = sanity.iter_sanity_pass(plan), _Throttle()
-    try:
-        while True:
-            try:
-                event = next(events)
-            except StopIteration as stop:
-                return SanityOutcome(generation, signal, report=stop.value)
-            yield event if throttle.due(event.done >= event.total) else None
+        for event in events:
+            if isinstance(event, ChildDevices):
+                yield DevicesProbed(event.cuda)
+            elif isinstance(event, SanityReport):
+                return SanityOutcome(generation, signal, report=event)
+            elif isinstance(event, ChildFailed):
+                return SanityOutcome(generation, signal, error=event.message)
+            else:
+                yield event  # progress, or None: the child's lines are already throttled
+        return SanityOutcome(generation, signal, error="the sanity pass ended without a report")
     finally:
-        events.close()  # on cancel: the DataLoader's worker processes stop here
+        events.close()  # on cancel: the child stops its loader workers and exits
 
 
 def audit_job(generation: int, signals_root: Path, signal: str, version: int | None, near_threshold: int):

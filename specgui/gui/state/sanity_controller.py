@@ -1,8 +1,8 @@
 """The DataLoader sanity pass of one signal's split version, run from the window.
 
 Intents: :meth:`start` (signal and :class:`SanityOptions`), :meth:`cancel`. Facts:
-``pass_started(signal, options)``; ``devices_probed(DevicesProbed)`` once torch has been
-imported by the pass (the window never imports it before); ``pass_progressed(done, total,
+``pass_started(signal, options)``; ``devices_probed(DevicesProbed)`` once the pass's own
+process has loaded torch (the window's process never does); ``pass_progressed(done, total,
 rate, problems)`` at most ten times a second (``total`` 0 while torch loads, ``rate`` 0
 until the first batch); then one of ``pass_finished(SanityReport)``,
 ``pass_failed(signal, message)``, ``pass_cancelled(signal)``; ``running_changed(bool)``

@@ -52,8 +52,8 @@ class SanityPanel(FollowsSignalAndVersion, QWidget):
         self.device_note.setWordWrap(True)
         self.workers_spin = QSpinBox(minimum=AUTO_WORKERS, maximum=64, value=AUTO_WORKERS)
         self.workers_spin.setSpecialValueText("auto")
-        self.workers_spin.setToolTip("DataLoader worker processes (started with spawn). auto: one per core, "
-                                     "none for a short pass; 0: load in this process")
+        self.workers_spin.setToolTip("DataLoader worker processes of the pass's own process. auto: one per core, "
+                                     "none for a short pass; 0: load in the pass's process")
         self.batch_spin = QSpinBox(minimum=1, maximum=4096, value=DEFAULT_BATCH_SIZE)
         self.batch_spin.setToolTip(f"Samples per batch (default {DEFAULT_BATCH_SIZE})")
         self.version_picker = VersionPicker()
