@@ -67,8 +67,17 @@ def child(root: str, t_spawn: float, baseline: bool) -> None:
         wait_until(lambda: len(window.tree_panel.model.signal_rows(0).visible) < len(window.tree_panel.model.signal_rows(0).ids))
         settle()
     stalls["filter the IDs (typing 'ab')"] = late.worst_ms()
+    from specgui.gui.state.check_jobs import SanityOptions
+
+    with Lateness() as late:
+        state.request_sanity_pass(FIELD_SIGNAL, SanityOptions(device="cpu"))
+        wait_signal(state.sanity.pass_finished, timeout_ms=300_000)
+        settle()
+    stalls["sanity pass of the field signal (its own process loads torch)"] = late.worst_ms()
+    torch_after = "torch" in sys.modules
     window.close()
-    print(json.dumps({"first_paint": first_paint, "rss": rss, "peak": peak, "torch": torch_loaded, "stalls": stalls}))
+    print(json.dumps({"first_paint": first_paint, "rss": rss, "peak": peak, "torch": torch_loaded,
+                      "torch_after_pass": torch_after, "stalls": stalls}))
 
 
 def child_baseline(root: Path, t_spawn: float) -> None:

@@ -27,9 +27,10 @@ import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from .sanity_report import SanityProgress, SanityReport
+if TYPE_CHECKING:  # imported where used: the child lowers its priority before numpy loads
+    from .sanity_report import SanityProgress, SanityReport
 
 #: Fewest seconds between two progress lines.
 MIN_PROGRESS_S = 0.1
@@ -61,6 +62,8 @@ def run_in_child(signals_root: str | os.PathLike, signal_name: str, version: int
     Ends after a :class:`SanityReport` or a :class:`ChildFailed`. Closing the generator
     (a cancel) stops the child and, through it, every loader worker.
     """
+    from .sanity_report import SanityProgress, SanityReport
+
     options = {"root": str(signals_root), "signal": signal_name, "version": version, "device": device,
                "workers": workers, "batch_size": batch_size}
     errors = tempfile.TemporaryFile()  # a file, not a pipe: a chatty child can never block on it
@@ -148,6 +151,8 @@ def _on_sigterm(signum, frame) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _on_sigterm)
+    if hasattr(os, "nice"):
+        os.nice(5)  # batch work: the window the user is clicking in comes first (workers inherit it)
     options = json.loads((argv if argv is not None else sys.argv[1:])[0])
     try:
         return _run(options)
