@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from specgui.core.sample_loading import LoadedSample
 
@@ -168,8 +168,14 @@ class WindowWiring(QObject):
             self._show_metadata(sample)
 
     def _on_sample_painted(self, sample_id: str) -> None:
+        """Fill the metadata tree on the next turn of the event loop, not inside the paint:
+        a held-down key's next step is then handled before it (~1 ms per sample)."""
+        if self._metadata_after_paint is not None and self._metadata_after_paint.sample_id == sample_id:
+            QTimer.singleShot(0, self._show_metadata_after_paint)
+
+    def _show_metadata_after_paint(self) -> None:
         sample, self._metadata_after_paint = self._metadata_after_paint, None
-        if sample is not None and sample.sample_id == sample_id:
+        if sample is not None and sample.sample_id == self.window.view.current_sample_id:
             self._show_metadata(sample)
 
     def _show_metadata(self, sample: LoadedSample) -> None:

@@ -113,5 +113,9 @@ def test_the_metadata_panel_follows_the_shown_sample(qtbot, open_window, signals
     window = open_window(signals_root)
     select_and_wait(qtbot, window, "alpha", "a05")
     tree = window.metadata.tree
-    shown = {tree.topLevelItem(i).text(0): tree.topLevelItem(i).text(1) for i in range(tree.topLevelItemCount())}
-    assert shown["sample"] == "a05" and shown["snr_db"] == "17.5"
+
+    def shown():
+        return {tree.topLevelItem(i).text(0): tree.topLevelItem(i).text(1) for i in range(tree.topLevelItemCount())}
+
+    qtbot.waitUntil(lambda: shown().get("sample") == "a05", timeout=WAIT_MS)  # filled just after the paint
+    assert shown()["snr_db"] == "17.5"
