@@ -78,7 +78,7 @@ def test_closing_the_generator_stops_every_worker_at_once(many, context):
     # the plan is reusable and a fresh pass runs to the end
     report = run_sanity_pass(many, "many", workers=2, batch_size=8, device="cpu", multiprocessing_context=context)
     assert report.clean and report.samples_checked == 60
-    assert report.multiprocessing_context == context
+    assert report.multiprocessing_context == (context or multiprocessing.get_all_start_methods()[0])  # the default, named
 
 
 @needs_proc

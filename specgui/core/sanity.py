@@ -15,6 +15,7 @@ reported normalised (value / 255), as the model sees the pixels.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 import threading
@@ -246,10 +247,19 @@ def _finish(plan: SanityPlan, tallies: dict[str, SplitTally], timing: TimingTall
         device=str(plan.device), device_name=device_name(plan.device),
         world_size=plan.world.world_size if plan.world else 1, workers=plan.workers, batch_size=plan.batch_size,
         prefetch_factor=plan.prefetch_factor, pin_memory=plan.device.type == "cuda",
-        multiprocessing_context=plan.multiprocessing_context,
+        multiprocessing_context=_start_method(plan),
         splits={name: split_report(merged[name], listed[name]) for name in SPLITS},
         timing=timing_summary(merged_timing), notes=plan.notes,
     )
+
+
+def _start_method(plan: SanityPlan) -> str | None:
+    """How the loader's workers were started, by name (the platform's default named too)."""
+    if not plan.workers:
+        return None
+    # get_all_start_methods()[0] is the platform's default; get_context() would fix it for the process
+    return plan.multiprocessing_context or multiprocessing.get_start_method(allow_none=True) \
+        or multiprocessing.get_all_start_methods()[0]
 
 
 def run_sanity_pass(root: str | os.PathLike, signal: str, *, on_progress: Callable[[SanityProgress], None] | None = None,
