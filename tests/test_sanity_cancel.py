@@ -45,12 +45,17 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def signal_many(root: Path, count: int) -> Path:
+    """Signal ``many``: ``count`` 128x128 samples, the last sixth in val; returns ``root``."""
+    ids = [f"{i:04d}" for i in range(count)]
+    make_signal(root, "many", ids, shape=(128, 128))
+    write_split(root / "many", ids[: count * 5 // 6], ids[count * 5 // 6:])
+    return root
+
+
 @pytest.fixture
 def many(tmp_path):
-    ids = [f"{i:04d}" for i in range(60)]
-    make_signal(tmp_path, "many", ids, shape=(128, 128))
-    write_split(tmp_path / "many", ids[:50], ids[50:])
-    return tmp_path
+    return signal_many(tmp_path, 60)
 
 
 needs_proc = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc")

@@ -11,10 +11,10 @@ from dataclasses import replace
 import pytest
 
 from specgui.core.sanity import run_sanity_pass
-from specgui.core.sanity_child import ChildDevices, ChildFailed, run_in_child
+from specgui.core.sanity_child import DevicesProbed, ChildFailed, run_in_child
 from specgui.core.sanity_report import SanityProgress, SanityReport
 from tests.helpers import make_signal
-from tests.test_sanity_cancel import _alive, _child_pids
+from tests.test_sanity_cancel import _alive, _child_pids, signal_many
 from tests.test_sanity_samples import SIGNAL, build_mixed_signal, write_split
 
 
@@ -31,7 +31,7 @@ def _without_timing(report: SanityReport) -> SanityReport:
 def test_the_child_reports_what_an_in_process_pass_reports(torchsig_root):
     build_mixed_signal(torchsig_root)
     events = _drain(run_in_child(torchsig_root, SIGNAL, device="cpu", workers=0))
-    assert isinstance(events[0], ChildDevices) and events[0].cuda == ()
+    assert isinstance(events[0], DevicesProbed) and events[0].cuda == ()
     assert all(isinstance(e, SanityProgress) for e in events[1:-1]) and events[-2].done == events[-2].total
     here = run_sanity_pass(torchsig_root, SIGNAL, device="cpu", workers=0)
     assert isinstance(events[-1], SanityReport)
@@ -56,11 +56,9 @@ def test_bad_usage_comes_back_as_the_cores_message(tmp_path):
 
 
 @pytest.fixture
-def many(tmp_path):
-    ids = [f"{i:04d}" for i in range(400)]
-    make_signal(tmp_path, "many", ids, shape=(128, 128))
-    write_split(tmp_path / "many", ids[:300], ids[300:])
-    return tmp_path
+def long_pass(tmp_path):
+    """400 samples: a pass long enough (~1 s) to be cancelled or killed in the middle."""
+    return signal_many(tmp_path, 400)
 
 
 needs_proc = pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="needs /proc")
@@ -81,9 +79,9 @@ def _descendants() -> set[int]:
 
 
 @needs_proc
-def test_closing_the_events_stops_the_child_and_its_loader_workers(many):
+def test_closing_the_events_stops_the_child_and_its_loader_workers(long_pass):
     before = _descendants()
-    events = run_in_child(many, "many", device="cpu", workers=2, batch_size=1)
+    events = run_in_child(long_pass, "many", device="cpu", workers=2, batch_size=1)
     try:
         while not (isinstance(event := next(events), SanityProgress) and event.done > 0):
             pass
@@ -97,9 +95,9 @@ def test_closing_the_events_stops_the_child_and_its_loader_workers(many):
 
 
 @needs_proc
-def test_a_child_that_dies_is_a_named_failure_not_a_hang(many):
+def test_a_child_that_dies_is_a_named_failure_not_a_hang(long_pass):
     before = _child_pids()
-    events = run_in_child(many, "many", device="cpu", workers=0, batch_size=1)
+    events = run_in_child(long_pass, "many", device="cpu", workers=0, batch_size=1)
     while not isinstance(next(events), SanityProgress):
         pass
     (child,) = _child_pids() - before

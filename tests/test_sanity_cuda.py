@@ -78,11 +78,11 @@ def test_cli_auto_picks_cuda(tmp_path, capsys):
 
 def test_the_windows_child_process_runs_the_pass_on_the_gpu(torchsig_root):
     """The window runs the pass through :mod:`specgui.core.sanity_child`: same GPU, same verdicts."""
-    from specgui.core.sanity_child import ChildDevices, run_in_child
+    from specgui.core.sanity_child import DevicesProbed, run_in_child
 
     build_mixed_signal(torchsig_root)
     events = [e for e in run_in_child(torchsig_root, SIGNAL, device="auto", workers=2) if e is not None]
-    assert isinstance(events[0], ChildDevices) and len(events[0].cuda) == torch.cuda.device_count()
+    assert isinstance(events[0], DevicesProbed) and len(events[0].cuda) == torch.cuda.device_count()
     report = events[-1]
     assert report.device.startswith("cuda") and report.timing.peak_device_memory_bytes > 0
     cpu = run_sanity_pass(torchsig_root, SIGNAL, device="cpu", workers=0)

@@ -41,7 +41,7 @@ STOP_GRACE_S = 10.0
 
 
 @dataclass(frozen=True)
-class ChildDevices:
+class DevicesProbed:
     """The CUDA devices the child's torch sees, as (spec, name) pairs; empty without a GPU."""
 
     cuda: tuple[tuple[str, str], ...] = ()
@@ -56,7 +56,7 @@ class ChildFailed:
 
 def run_in_child(signals_root: str | os.PathLike, signal_name: str, version: int | None = None,
                  device: str = "auto", workers: int | None = None, batch_size: int | None = None,
-                 ) -> Iterator[ChildDevices | SanityProgress | SanityReport | ChildFailed | None]:
+                 ) -> Iterator[DevicesProbed | SanityProgress | SanityReport | ChildFailed | None]:
     """Run the pass in a child process; yield its events, and None while nothing arrived.
 
     Ends after a :class:`SanityReport` or a :class:`ChildFailed`. Closing the generator
@@ -85,7 +85,7 @@ def run_in_child(signals_root: str | os.PathLike, signal_name: str, version: int
             if message is None:
                 continue
             if message["event"] == "devices":
-                yield ChildDevices(tuple((spec, name) for spec, name in message["cuda"]))
+                yield DevicesProbed(tuple((spec, name) for spec, name in message["cuda"]))
             elif message["event"] == "progress":
                 yield SanityProgress(**message["progress"])
             elif message["event"] == "report":

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from specgui.core.errors import SpecguiError
 from specgui.core.sample_ids import unsafe_id_reason
-from specgui.core.sanity_child import ChildDevices, ChildFailed, run_in_child
+from specgui.core.sanity_child import ChildFailed, DevicesProbed, run_in_child
 from specgui.core.sanity_report import SanityReport
 
 from .jobs import Progress, SampleOutcome, load_sample_job
@@ -37,13 +37,6 @@ class SanityOptions:
     device: str = "auto"
     workers: int | None = None
     batch_size: int | None = None
-
-
-@dataclass(frozen=True)
-class DevicesProbed:
-    """The CUDA devices torch sees, as (spec, name) pairs; empty when there is no GPU."""
-
-    cuda: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,14 +92,12 @@ def sanity_job(generation: int, signals_root: Path, signal: str, options: Sanity
                           workers=options.workers, batch_size=options.batch_size)
     try:
         for event in events:
-            if isinstance(event, ChildDevices):
-                yield DevicesProbed(event.cuda)
-            elif isinstance(event, SanityReport):
+            if isinstance(event, SanityReport):
                 return SanityOutcome(generation, signal, report=event)
             elif isinstance(event, ChildFailed):
                 return SanityOutcome(generation, signal, error=event.message)
             else:
-                yield event  # progress, or None: the child's lines are already throttled
+                yield event  # DevicesProbed, progress, or None: the child's lines are already throttled
         return SanityOutcome(generation, signal, error="the sanity pass ended without a report")
     finally:
         events.close()  # on cancel: the child stops its loader workers and exits
