@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 
 from specgui.core.splits import ExtendPreview
 
+from .main_thread_gc import MainThreadGarbageCollector
 from .state.audit_controller import AuditController
 from .state.check_jobs import SanityOptions
 from .state.health_controller import HealthController
@@ -48,6 +49,8 @@ class AppState(QObject):
 
     def __init__(self, parent: QObject | None = None, *, poll_ms: int = POLL_MS, max_threads: int = 2):
         super().__init__(parent)
+        # Qt objects in garbage must be freed here, never on a worker (see main_thread_gc)
+        self.garbage_collector = MainThreadGarbageCollector(self)
         # few threads on purpose: every extra one competes with the UI thread for the GIL
         self.pool = WorkerPool(max_threads, self)
         self.load_pool = WorkerPool(2, self)  # two: one slow file cannot hold up the next
@@ -167,7 +170,9 @@ class AppState(QObject):
         self.check_pool.cancel_all()  # a sanity pass stops its DataLoader workers here
         loads_done = self.load_pool.shutdown(timeout_s)
         checks_done = self.check_pool.shutdown(timeout_s)
-        return self.pool.shutdown(timeout_s) and loads_done and checks_done
+        scans_done = self.pool.shutdown(timeout_s)
+        self.garbage_collector.stop()  # no worker left: collection may run anywhere again
+        return scans_done and loads_done and checks_done
 
     def idle(self) -> bool:
         """No worker of any pool is running or queued."""

@@ -17,6 +17,23 @@ WAIT_MS = 15_000
 
 
 @pytest.fixture(autouse=True)
+def garbage_collected_on_the_ui_thread():
+    """Every window a test opens hands garbage collection back when it closes: nothing the
+    test left behind can then be collected on a later test's worker thread."""
+    import gc
+
+    from specgui.gui.main_thread_gc import MainThreadGarbageCollector
+
+    yield
+    leaked = MainThreadGarbageCollector._active
+    if leaked:  # a window or state never shut down: repair, then fail the test that did it
+        MainThreadGarbageCollector._active = 0
+        gc.collect()
+        gc.enable()
+    assert not leaked and gc.isenabled(), f"{leaked} window state(s) left without shutdown()"
+
+
+@pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "settings" / "specgui.ini"
     monkeypatch.setenv("SPECGUI_SETTINGS_FILE", str(path))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from specgui.core.errors import SpecguiError
 from specgui.core.sample_ids import unsafe_id_reason
-from specgui.core.sanity_child import ChildFailed, DevicesProbed, run_in_child
+from specgui.core.sanity_child import ChildFailed, DevicesProbed, run_in_child  # noqa: F401 - DevicesProbed: for the panel
 from specgui.core.sanity_report import SanityReport
 
 from .jobs import Progress, SampleOutcome, load_sample_job
