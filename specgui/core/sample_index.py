@@ -103,12 +103,13 @@ def new_complete_ids(signal_dir: str | Path, *known: Iterable[str]) -> list[str]
     making a str of every ID on disk (pending and extend on 100,000 samples ask this).
     """
     signal_dir = Path(signal_dir)
+    known_ids = [i for group in known for i in group]
     names, error = _list_names(signal_dir / SAMPLES_DIRNAME)
     if error is None:
-        fast = complete_stems_not_in(names, [i for group in known for i in group])
+        fast = complete_stems_not_in(names, known_ids)
         if fast is not None:
             return fast
-    return sorted(scan_signal(signal_dir).complete_ids.difference(*known))
+    return sorted(scan_signal(signal_dir).complete_ids.difference(known_ids))
 
 
 def _list_names(samples_dir: Path) -> tuple[list[bytes] | None, str | None]:

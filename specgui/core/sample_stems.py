@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import numpy as np
 
 _HAS_STRING_SLICE = hasattr(getattr(np, "strings", None), "slice")  # numpy >= 2.3
-_PRINTABLE_ASCII = bytes(range(32, 127))
 
 
 @dataclass(frozen=True)
