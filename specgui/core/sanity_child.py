@@ -70,6 +70,7 @@ def run_in_child(signals_root: str | os.PathLike, signal_name: str, version: int
     child = subprocess.Popen([sys.executable, "-m", __name__, json.dumps(options)], stdin=subprocess.DEVNULL,
                              stdout=subprocess.PIPE, stderr=errors)
     lines: queue.Queue[bytes | None] = queue.Queue()
+    finished = False
     threading.Thread(target=_read_lines, args=(child.stdout, lines), name="sanity-child-reader", daemon=True).start()
     try:
         while True:
@@ -88,14 +89,13 @@ def run_in_child(signals_root: str | os.PathLike, signal_name: str, version: int
                 yield DevicesProbed(tuple((spec, name) for spec, name in message["cuda"]))
             elif message["event"] == "progress":
                 yield SanityProgress(**message["progress"])
-            elif message["event"] == "report":
-                yield SanityReport.from_dict(message["report"])
-                return
-            elif message["event"] == "error":
-                yield ChildFailed(message["message"])
+            elif message["event"] in ("report", "error"):
+                finished = True  # the child is exiting on its own: no SIGTERM into its shutdown
+                yield SanityReport.from_dict(message["report"]) if message["event"] == "report" \
+                    else ChildFailed(message["message"])
                 return
     finally:
-        _stop(child)
+        _stop(child, finished)
         errors.close()
 
 
@@ -123,15 +123,24 @@ def _death_notice(child: subprocess.Popen, errors) -> str:
     return f"the sanity pass process {how} before reporting" + (f": {' / '.join(tail)}" if tail else "")
 
 
-def _stop(child: subprocess.Popen) -> None:
-    """SIGTERM (the child stops its loader workers), then SIGKILL if it does not exit in time."""
+def _stop(child: subprocess.Popen, finished: bool = False) -> None:
+    """Let a finished child exit on its own; else SIGTERM it (it stops its loader workers
+    first), and SIGKILL it if it does not exit in time."""
+    if finished and _exits(child, STOP_GRACE_S):
+        return
     if child.poll() is None:
         child.terminate()
-        try:
-            child.wait(STOP_GRACE_S)
-        except subprocess.TimeoutExpired:
+        if not _exits(child, STOP_GRACE_S):
             child.kill()
             child.wait()
+
+
+def _exits(child: subprocess.Popen, timeout_s: float) -> bool:
+    try:
+        child.wait(timeout_s)
+        return True
+    except subprocess.TimeoutExpired:
+        return False
 
 
 # -- the child's side ---------------------------------------------------------------------
