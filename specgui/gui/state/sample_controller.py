@@ -62,7 +62,7 @@ class SampleController(QObject):
         self.clear_request()
         preloaded, self._preloaded = self._preloaded, []
         for outcome in preloaded:
-            self._keep_preloaded(outcome)
+            self._keep_loaded((outcome.signal, outcome.sample_id), outcome)
 
     def preload(self, root: str | Path, signal: str, sample_id: str) -> None:
         """Start loading a sample named at launch (``--select``) while the folder is still being
@@ -78,18 +78,21 @@ class SampleController(QObject):
         if outcome.sample is not None and self._signals_root is None:
             self._preloaded.append(outcome)
         elif outcome.sample is not None:
-            self._keep_preloaded(outcome)
+            self._keep_loaded(key, outcome)
         if self._wanted is not None and self._wanted[1] == key and key not in self.cache:
             self._load(key, LOAD_PRIORITY)  # failed, or from another folder: load it the usual way
 
-    def _keep_preloaded(self, outcome: SampleOutcome) -> None:
-        """Cache a preloaded sample if it belongs to the open folder; show it if it is wanted."""
+    def _keep_loaded(self, key: tuple[str, str], outcome: SampleOutcome) -> bool:
+        """Cache a loaded sample if it comes from the open folder, and show it if it is wanted;
+        False (and nothing kept) when it was read from a folder no longer open."""
         if self._signals_root is None or outcome.sample.npz_path.parent.parent.parent != self._signals_root:
-            return
-        key = (outcome.signal, outcome.sample_id)
+            return False
         self.cache.put(key, outcome.sample, outcome.stamp)
+        if self._failed.pop(key, None) is not None:
+            self.sample_recovered.emit(*key)
         if self._wanted is not None and self._wanted[1] == key:
             self.sample_loaded.emit(outcome.signal, outcome.sample)
+        return True
 
     def clear_request(self) -> None:
         """Nothing is wanted any more (the selection was cleared)."""
@@ -128,20 +131,13 @@ class SampleController(QObject):
         if key not in self._in_flight:
             return  # started before the data folder changed
         self._in_flight.discard(key)
-        current = self._wanted is not None and self._wanted[1] == key
         if outcome.sample is not None:
-            if self._signals_root is None or outcome.sample.npz_path.parent.parent.parent != self._signals_root:
-                return  # loaded from a root that is no longer open
-            self.cache.put(key, outcome.sample, outcome.stamp)
-            if self._failed.pop(key, None) is not None:
-                self.sample_recovered.emit(*key)
-            if current:
-                self.sample_loaded.emit(outcome.signal, outcome.sample)
+            self._keep_loaded(key, outcome)
             return
         message = outcome.message or "cannot load"
         self._failed[key] = message
         self.sample_invalid.emit(outcome.signal, outcome.sample_id, message)
-        if current:
+        if self._wanted is not None and self._wanted[1] == key:
             self.sample_failed.emit(outcome.signal, outcome.sample_id, message, outcome.path or "")
 
     def _on_load_aborted(self) -> None:
