@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from specgui.core.errors import SplitStateError, StaleSplitError
+from specgui.core.review_states import held_back_by_review
 from specgui.core.split_store import read_active_pointer
 from specgui.core.split_verify import verify_splits
 from specgui.core.split_version import SplitVersion
@@ -138,7 +139,12 @@ def _extend(args) -> int:
     with collect_notes() as notes:
         manager, _ = _open(args)
         # The preview validates everything without taking the lock, so a refusal writes nothing.
-        preview = manager.preview_extend(args.signal, args.ids)
+        held = held_back_by_review(manager.signal_dir(args.signal))  # review 'exclude': never trained on
+        if held:
+            pending = set(manager.get_pending_samples(args.signal)).intersection(args.ids or manager.scan(args.signal).complete_ids)
+            held = [h for h in held if h.sample_id in pending]
+        excluded = [h.sample_id for h in held]
+        preview = manager.preview_extend(args.signal, args.ids, exclude=excluded)
         notes.add(preview.note)
         if preview.parent_version == 0:
             raise SplitStateError(manager.splits_dir(args.signal),
@@ -148,7 +154,8 @@ def _extend(args) -> int:
         parent, number, added, path = preview.parent_version, preview.new_version, list(preview.added), None
         counts = (preview.train_count, preview.val_count)
         if not args.dry_run:
-            number = manager.extend_split(args.signal, args.ids, expected_parent=args.expect_version, notes=args.notes)
+            number = manager.extend_split(args.signal, args.ids, expected_parent=args.expect_version,
+                                          exclude=excluded, notes=args.notes)
             if number != parent:  # report what was written (another writer may have moved the parent)
                 split = manager.read_version(args.signal, number)
                 parent, path = split.parent_version, str(split.path)
@@ -156,13 +163,17 @@ def _extend(args) -> int:
                 counts = (len(split.train), len(split.val))
     payload = {"ok": True, "signal": args.signal, "dry_run": args.dry_run, "changed": number != parent,
                "parent_version": parent, "new_version": number, "added_count": len(added), "added_ids": added,
-               "train_count": counts[0], "val_count": counts[1], "path": path, "notes": notes}
+               "train_count": counts[0], "val_count": counts[1], "path": path,
+               "held_back": [to_jsonable(h) for h in held], "notes": notes}
     if number == parent:
         lines = [f"Nothing to add: v{parent} of {args.signal} already holds every complete sample."]
     else:
         verb = "Would write" if args.dry_run else "Wrote"
         lines = [f"{verb} v{number} of {args.signal} (from v{parent}): +{len(added)} train, "
                  f"{counts[0]} train / {counts[1]} val; val unchanged", _ids_line("added", added)]
+    if held:
+        lines.append(f"Held back {len(held)} sample(s) marked exclude: "
+                     + ", ".join(f"{h.sample_id} ({h.reason})" for h in held[:SHOWN_IDS]))
     return _emit(args, payload, lines)
 
 
@@ -264,15 +275,17 @@ def _verify(args) -> int:
         _, signal_dir = _open(args)
         report = verify_splits(signal_dir)
     problems = [to_jsonable(p) for p in report.problems]
+    warnings = [to_jsonable(w) for w in report.warnings]
     payload = {"ok": report.ok, "signal": args.signal, "versions": list(report.versions),
                "active_version": report.active_version, "problem_count": len(problems),
-               "problems": problems, "notes": notes}
+               "problems": problems, "warnings": warnings, "notes": notes}
     if report.ok:
         span = f"v1..v{report.versions[-1]}, active v{report.active_version}" if report.versions else "no versions"
         lines = [f"{args.signal}: splits OK ({span})"]
     else:
         lines = [f"{args.signal}: {len(problems)} problem(s)"]
         lines += [f"  [{p['kind']}] {p['path']}: {p['message']}" for p in problems]
+    lines += [f"  warning [{w['kind']}] {w['path']}: {w['message']}" for w in warnings]
     return _emit(args, payload, lines, EXIT_OK if report.ok else EXIT_PROBLEMS)
 
 

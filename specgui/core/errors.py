@@ -57,3 +57,20 @@ class SplitLockError(SpecguiError):
 
 class DataRootError(SpecguiError):
     """The folder given as data root is not a usable signals tree."""
+
+
+class SampleConflictError(SampleError):
+    """A sample JSON changed on disk since it was loaded for editing: the save was refused."""
+
+    def __init__(self, path, expected: str, actual: str):
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            path,
+            f"changed on disk since it was loaded (SHA-256 {actual[:12]}…, expected {expected[:12]}…); "
+            "nothing written: reload it, or overwrite it on purpose",
+        )
+
+
+class ReviewFileError(SpecguiError):
+    """A signal's ``review.json`` is malformed, or a review change cannot be applied."""

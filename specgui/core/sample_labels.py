@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -25,6 +26,8 @@ class SampleLabels:
     boxes: np.ndarray
     box_labels: tuple[str | None, ...]
     metadata: dict = field(repr=False)
+    #: SHA-256 (hex) of the exact bytes parsed: a later save refuses if the file no longer has it
+    sha256: str = field(default="", repr=False)
 
     @property
     def box_count(self) -> int:
@@ -46,14 +49,21 @@ def load_sample_labels(
     """
     path = Path(path)
     check_inside(path, Path(root) if root is not None else None)
-    metadata = _read_json_object(path)
+    metadata, digest = read_json_object(path)
     boxes, labels = parse_boxes(metadata, path)
     if image_shape is not None:
         check_boxes_inside(boxes, image_shape, path)
-    return SampleLabels(boxes=boxes, box_labels=labels, metadata=metadata)
+    return SampleLabels(boxes=boxes, box_labels=labels, metadata=metadata, sha256=digest)
 
 
-def _read_json_object(path: Path) -> dict:
+def read_json_object(path: Path) -> tuple[dict, str]:
+    """A JSON object file, parsed, and the SHA-256 of the bytes it was parsed from."""
+    blob = read_json_bytes(path)
+    return parse_json_object(blob, path), hashlib.sha256(blob).hexdigest()
+
+
+def read_json_bytes(path: Path) -> bytes:
+    """A JSON file's bytes (a regular file, at most :data:`MAX_JSON_BYTES`)."""
     try:
         with open_regular(path) as fh:  # a FIFO or device would hang or never end
             blob = fh.read(MAX_JSON_BYTES + 1)
@@ -67,6 +77,11 @@ def _read_json_object(path: Path) -> dict:
         raise SampleError(path, f"cannot read: {exc.strerror or exc}") from None
     if len(blob) > MAX_JSON_BYTES:
         raise SampleError(path, f"larger than {MAX_JSON_BYTES // (1024 * 1024)} MB; refused unread")
+    return blob
+
+
+def parse_json_object(blob: bytes, path: Path) -> dict:
+    """``blob`` decoded as one JSON object; :class:`SampleError` naming ``path`` otherwise."""
     try:
         text = blob.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic_files import stale_temps
-from .errors import SplitFileError
+from .errors import SpecguiError, SplitFileError
+from .review_states import excluded_samples
 from .sample_index import scan_signal
 from .split_store import ACTIVE_NAME, read_active_pointer, version_numbers
 from .split_version import decode_split_file, split_problems, version_file_name
@@ -31,6 +32,8 @@ class SplitVerifyReport:
     versions: tuple[int, ...]
     active_version: int | None
     problems: tuple[SplitProblem, ...] = field(default_factory=tuple)
+    #: findings that need a person but are no fault of the files (``exclude`` samples in a version)
+    warnings: tuple[SplitProblem, ...] = field(default_factory=tuple)
 
     @property
     def ok(self) -> bool:
@@ -78,7 +81,28 @@ def verify_splits(signal_dir: str | Path) -> SplitVerifyReport:
     if scan.error and numbers:
         problems.append(SplitProblem("samples_unreadable", scan.samples_dir, scan.error.split(": ", 1)[-1]))
     active = pointer.version if pointer.problem is None else None
-    return SplitVerifyReport(signal_dir.name, tuple(numbers), active, tuple(problems))
+    warnings = excluded_in_versions(signal_dir, splits_dir, decoded)
+    return SplitVerifyReport(signal_dir.name, tuple(numbers), active, tuple(problems), tuple(warnings))
+
+
+def excluded_in_versions(signal_dir: Path, splits_dir: Path, decoded: dict[int, dict]) -> list[SplitProblem]:
+    """Versions already holding samples reviewed as ``exclude``: warned, never rewritten
+    (val is frozen; a later version can only add to train)."""
+    try:
+        excluded = excluded_samples(signal_dir)
+    except SpecguiError as exc:
+        return [SplitProblem("review_unreadable", Path(exc.path or signal_dir), exc.problem)]
+    found = []
+    for number, data in sorted(decoded.items()):
+        for key, side in (("val_samples", "val"), ("train_samples", "train")):
+            ids = sorted(set(i for i in data.get(key, []) if isinstance(i, str)) & excluded.keys())
+            if ids:
+                found.append(SplitProblem(
+                    "excluded_in_split", splits_dir / version_file_name(number),
+                    f"{len(ids)} {side} sample(s) are marked exclude in review, e.g. {ids[0]!r}"
+                    + (" (val is frozen: retrain without them by hand if needed)" if side == "val" else ""),
+                    tuple(ids)))
+    return found
 
 
 def _missing_files(path: Path, data: dict, on_disk: frozenset[str], samples_dir: Path) -> list[SplitProblem]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from specgui.core.audit_windows import leaking_new_samples
 from specgui.core.errors import SpecguiError, StaleSplitError
+from specgui.core.review_states import held_back_by_review
 from specgui.core.sample_index import list_signals, resolve_signals_root
 from specgui.core.sample_loading import LoadedSample, load_sample
 from specgui.core.splits import ExtendPreview, SplitDiff, SplitManager, VersionSummary
@@ -81,6 +82,7 @@ class CheckedPreview(ExtendPreview):
 
     leaks: tuple = ()
     leak_note: str | None = None
+    held_back: tuple = ()  # HeldBack rows: samples marked 'exclude' in review, left out
 
     @property
     def leaking_ids(self) -> tuple[str, ...]:
@@ -168,10 +170,15 @@ def preview_extend_job(signals_root: Path, signal: str, exclude: tuple[str, ...]
     """What extending the active version would write now, and which new samples leak (writes nothing)."""
     manager = SplitManager(signals_root)
     try:
-        preview = manager.preview_extend(signal, exclude=exclude)
+        held = held_back_by_review(manager.signal_dir(signal))  # review 'exclude': never trained on
+        preview = manager.preview_extend(signal, exclude=tuple(exclude) + tuple(h.sample_id for h in held))
     except SpecguiError as exc:
         return SplitOutcome(signal, "preview", error=str(exc))
-    checked = CheckedPreview(**{f: getattr(preview, f) for f in preview.__dataclass_fields__})
+    if held:
+        pending = set(manager.get_pending_samples(signal))
+        held = [h for h in held if h.sample_id in pending]
+    checked = CheckedPreview(**{f: getattr(preview, f) for f in preview.__dataclass_fields__},
+                             held_back=tuple(held))
     try:
         return replace(checked, leaks=tuple(leaking_new_samples(manager, signal, preview)))
     except SpecguiError as exc:  # an unreadable val version: still offer the extend, say why unchecked

@@ -33,7 +33,10 @@ class ExtendPreviewDialog(QDialog):
         ids.setModel(self._ids_model)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        for note in (preview.note, getattr(preview, "leak_note", None)):
+        held = tuple(getattr(preview, "held_back", ()))
+        held_note = (f"{len(held)} sample(s) marked exclude in review are held back: "
+                     + ", ".join(f"{h.sample_id} ({h.reason})" for h in held[:10])) if held else None
+        for note in (preview.note, getattr(preview, "leak_note", None), held_note):
             if note:
                 label = QLabel(f"Note: {note}")
                 label.setWordWrap(True)
