@@ -23,6 +23,8 @@ COMMAND_MODULES = (
     "specgui.cli.cmd_gui",
     "specgui.cli.cmd_sanity",
     "specgui.cli.cmd_audit",
+    "specgui.cli.cmd_review",
+    "specgui.cli.cmd_boxes",
 )
 
 
