@@ -11,6 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
+from .box_editor_item import BoxEditorItem
 from .boxes_item import BoxesItem
 from .spectrogram_axes import AxesMapping
 from .unit_axis import UnitAxisItem
@@ -67,8 +68,11 @@ class SpectrogramCanvas(pg.GraphicsLayoutWidget):
         self.image_item = _RgbImageItem(axisOrder="row-major")
         self.boxes_item = BoxesItem()
         self.boxes_item.setZValue(10)
+        self.editor_item = BoxEditorItem()  # the selected box's handles; paints nothing otherwise
         self.plot_item.addItem(self.image_item)
         self.plot_item.addItem(self.boxes_item)
+        self.plot_item.addItem(self.editor_item)
+        self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)  # keys edit boxes once clicked
         self.histogram = pg.HistogramLUTItem(image=self.image_item)
         self.histogram.setHistogramRange(0, 255, padding=0.02)
         self.histogram.gradient.setEnabled(False)  # the view's combo owns the colormap
@@ -84,6 +88,7 @@ class SpectrogramCanvas(pg.GraphicsLayoutWidget):
         finally:
             self._syncing = False
         self.boxes_item.set_extent(pixels.shape[1], pixels.shape[0])
+        self.editor_item.set_image_shape(*pixels.shape)
         if pixels.shape != self._shape:
             self._shape = pixels.shape
             rows, cols = self._shape

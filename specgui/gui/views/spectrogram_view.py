@@ -16,6 +16,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from specgui.core.sample_loading import LoadedSample
 
+from .box_editor import BoxEditor
 from .boxes_item import BoxesItem, describe_box
 from .colormaps import DEFAULT_COLORMAP, available_colormaps, get_colormap
 from .spectrogram_axes import AxesMapping, format_value, mapping_from_metadata, missing_real_unit_fields
@@ -45,7 +46,10 @@ class SpectrogramView(QtWidgets.QWidget):
         self._canvas.levels_edited.connect(self._on_levels_edited)
         self._canvas.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._image, self._boxes = self._canvas.image_item, self._canvas.boxes_item
+        self.box_editor = BoxEditor(self._boxes, self._canvas.editor_item, self)
+        self._canvas.installEventFilter(self)
         self._build_controls()
+        self._build_edit_actions()
         self._set_colormap(self._colormap)
         self._canvas.set_levels(self._levels)
         self._update_axes()
@@ -93,6 +97,38 @@ class SpectrogramView(QtWidgets.QWidget):
         self._labels_check.toggled.connect(self._on_labels_toggled)
         self.reset_view_action.triggered.connect(self.reset_view)
 
+    def _build_edit_actions(self) -> None:
+        """Box editing keys; window-wide so they work from the sample list too (a focused
+        text field keeps its own Del and Ctrl+Z)."""
+        editor = self.box_editor
+        specs = (
+            ("add_box_action", "Add a box (then drag)", ("W",), editor.start_add),
+            ("delete_box_action", "Delete the selected box", ("Del", "Backspace"), editor.delete_selected),
+            ("duplicate_box_action", "Duplicate the selected box", ("Ctrl+D",), editor.duplicate_selected),
+            ("label_box_action", "Change the selected box's label", ("L",), editor.change_label),
+            ("undo_action", "Undo the last box edit", ("Ctrl+Z",), editor.undo),
+            ("redo_action", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), editor.redo),
+            ("save_boxes_action", "Save this sample's boxes", ("Ctrl+S",), editor.save),
+        )
+        for name, text, keys, slot in specs:
+            action = QtGui.QAction(text, self)
+            action.setShortcuts([QtGui.QKeySequence(k) for k in keys])
+            action.setShortcutContext(QtCore.Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+            setattr(self, name, action)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        """Canvas keys: Tab cycles boxes, arrows nudge, Esc cancels (before window shortcuts)."""
+        if watched is self._canvas:
+            kind = event.type()
+            if kind == QtCore.QEvent.Type.ShortcutOverride and self.box_editor.wants_key(event):
+                event.accept()
+                return True
+            if kind == QtCore.QEvent.Type.KeyPress and self.box_editor.handle_key(event):
+                return True
+        return super().eventFilter(watched, event)
+
     # -- public API -----------------------------------------------------------------------
 
     @property
@@ -133,6 +169,8 @@ class SpectrogramView(QtWidgets.QWidget):
         boxes, mapping = sample.labels.boxes, self._mapping
         self._boxes.set_boxes(boxes, sample.labels.box_labels,
                               lambda i: describe_box(i, boxes[i], metadata, mapping))
+        # kept edits of this sample (if any) replace the file's boxes just drawn
+        self.box_editor.show_sample(sample, lambda i, rect, meta: describe_box(i, rect, meta, mapping))
         self._sample_id = sample.sample_id
         self._update_axes()
         self._readout.setText(" ")
@@ -149,6 +187,7 @@ class SpectrogramView(QtWidgets.QWidget):
 
     def clear(self) -> None:
         """Show nothing: no image, no boxes, no sample."""
+        self.box_editor.show_sample(None)
         self._canvas.clear_image()
         self._sample_id = self._pending_paint = self._mapping = None
         self._missing = []
