@@ -56,7 +56,7 @@ class BoxEditSession:
     """The boxes of one sample file, as edited, with the hash of the bytes they came from."""
 
     def __init__(self, raw_boxes: list, image_shape: tuple[int, int], sha256: str,
-                 class_names: list | None = None):
+                 class_names: list | None = None, *, dirty: bool = False):
         self.image_shape = (int(image_shape[0]), int(image_shape[1]))
         self.base_sha256 = sha256
         self._class_names = class_names if isinstance(class_names, list) else None
@@ -64,7 +64,7 @@ class BoxEditSession:
         self._boxes = tuple(self._from_raw(i, b) for i, b in enumerate(raw_boxes) if isinstance(b, dict))
         self._undo: list[_Command] = []
         self._redo: list[_Command] = []
-        self._clean: int | None = 0  # len(self._undo) when the boxes matched the file
+        self._clean: int | None = None if dirty else 0  # len(self._undo) when the boxes matched the file
         self.selected: int | None = None
 
     def _from_raw(self, index: int, raw: dict) -> EditBox:

@@ -21,6 +21,7 @@ from specgui.core.splits import ExtendPreview
 
 from .main_thread_gc import MainThreadGarbageCollector
 from .state.audit_controller import AuditController
+from .state.edit_controller import EditController
 from .state.check_jobs import SanityOptions
 from .state.health_controller import HealthController
 from .state.live_watch import POLL_MS, LiveWatcher
@@ -63,6 +64,7 @@ class AppState(QObject):
         self.audits = AuditController(self.check_pool, self.load_pool, self)
         self.health = HealthController(self.check_pool, self)
         self.live = LiveWatcher(self, poll_ms=poll_ms)
+        self.edits = EditController(self.pool, self)  # box saves, the edit journal, review states
         self._shut_down = False
 
         self.scans.root_opened.connect(self._on_root_opened)
@@ -165,6 +167,7 @@ class AppState(QObject):
             return True
         self._shut_down = True
         self.live.stop()
+        self.edits.flush_journal(wait=True)  # unsaved edits survive the close, offered at the next start
         self.samples.clear_request()  # also stops its prefetch timer
         self.pool.cancel_all()
         self.check_pool.cancel_all()  # a sanity pass stops its DataLoader workers here
@@ -185,6 +188,7 @@ class AppState(QObject):
         self.sanity.set_signals_root(signals_root)
         self.audits.set_signals_root(signals_root)
         self.health.set_signals_root(signals_root)
+        self.edits.set_signals_root(signals_root)
 
     def _on_signals_scanned(self, snapshots: tuple[SignalSnapshot, ...]) -> None:
         if self.scans.signals_root is not None and not self._shut_down:

@@ -27,6 +27,7 @@ from .widgets.job_progress import JobProgress
 from .widgets.sample_tree_panel import SampleTreePanel
 from .widgets.sanity_panel import SanityPanel
 from .widgets.split_panel import SplitPanel
+from .edit_wiring import EditWiring
 from .window_wiring import WindowWiring
 
 WINDOW_TITLE = "specgui"
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.health_panel = HealthPanel()
         self.add_panel("Split health", self.health_panel)
         self.wiring = WindowWiring(self, state)
+        self.edit_wiring = EditWiring(self, state)
         self._restore_settings()
 
     # -- extension point -----------------------------------------------------------------
@@ -136,6 +138,26 @@ class MainWindow(QMainWindow):
 
     def reset_view(self) -> None:
         self.view.reset_view()
+
+    def mark_reviewed_and_next(self) -> None:
+        self.edit_wiring.mark("reviewed", step=True)
+
+    def mark_relabel(self) -> None:
+        self.edit_wiring.mark("relabel")
+
+    def mark_exclude(self) -> None:
+        self.edit_wiring.mark("exclude")
+
+    def clear_review(self) -> None:
+        self.edit_wiring.mark(None)
+
+    def next_unreviewed(self) -> None:
+        if not self.tree_panel.jump_review(None):
+            self.statusBar().showMessage("Every shown sample has a review state", 4000)
+
+    def next_relabel(self) -> None:
+        if not self.tree_panel.jump_review("relabel"):
+            self.statusBar().showMessage("No sample marked relabel in view", 4000)
 
     def focus_filter(self) -> None:
         self.tree_panel.filter_edit.setFocus()

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
+import numpy as np
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
@@ -24,6 +26,8 @@ from .signal_rows import SignalRows
 
 KeyRole = Qt.ItemDataRole.UserRole + 1  # (signal, sample ID or None for a header row)
 StatusRole = Qt.ItemDataRole.UserRole + 2  # SampleStatus of a sample row
+ReviewRole = Qt.ItemDataRole.UserRole + 3  # review state of a sample row ("reviewed"...), None if none
+REVIEW_MARKS = {"reviewed": "✓", "relabel": "✎", "exclude": "⊘"}
 HEADER_BACKGROUND = QColor(128, 128, 128, 40)
 
 
@@ -45,6 +49,8 @@ class SampleTreeModel(QAbstractTableModel):
         self._starts: list[int] = [0]  # header row of each signal, then the total row count
         self._filter_text = ""
         self._filter_code: int | None = None
+        self._reviews: dict[str, dict[str, str]] = {}  # signal -> {sample ID: review state}
+        self._review_filter: str | None = None  # a review state, or "unreviewed"
 
     # -- Qt model API ----------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
@@ -74,7 +80,12 @@ class SampleTreeModel(QAbstractTableModel):
             shown = f"{len(rows.visible):,}/" if len(rows.visible) != len(rows.ids) else ""
             text = " · ".join(f"{n:,} {s.value}" for s, n in rows.counts().items() if n)
             version = f"v{snap.shown_version}" if snap.shown_version else "no split"
-            return f"{arrow} {snap.name} ({shown}{len(rows.ids):,}) — {version}" + (f": {text}" if text else "")
+            text = f"{arrow} {snap.name} ({shown}{len(rows.ids):,}) — {version}" + (f": {text}" if text else "")
+            reviews = self._reviews.get(snap.name)
+            if reviews is not None:
+                done = sum(1 for s in reviews.values() if s != "relabel")
+                text += f" · {done:,} / {len(rows.ids):,} reviewed"
+            return text
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [f"{snap.name}: {snap.signal_dir}", "click to fold or unfold"]
             lines += [f"{n:,} {s.value}" for s, n in rows.counts().items()]
@@ -94,7 +105,12 @@ class SampleTreeModel(QAbstractTableModel):
     def _sample_data(self, rows: SignalRows, position: int, column: int, role):
         status = rows.status(position)
         if role == Qt.ItemDataRole.DisplayRole:
-            return rows.ids[position] if column == 0 else status.value
+            if column == 0:
+                return rows.ids[position]
+            review = self._reviews.get(rows.snapshot.name, {}).get(rows.ids[position])
+            return status.value if review is None else f"{status.value} {REVIEW_MARKS[review]}"
+        if role == ReviewRole:
+            return self._reviews.get(rows.snapshot.name, {}).get(rows.ids[position])
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return status_icon(status)
         if role == Qt.ItemDataRole.ForegroundRole and column == 1:
@@ -138,7 +154,7 @@ class SampleTreeModel(QAbstractTableModel):
         self.beginResetModel()
         self._signals = [SignalRows(s) for s in snapshots]
         for rows in self._signals:
-            rows.apply_filter(self._filter_text, self._filter_code)
+            self._filter_rows(rows)
         self._recount()
         self.endResetModel()
 
@@ -149,8 +165,33 @@ class SampleTreeModel(QAbstractTableModel):
             self.set_snapshots([r.snapshot for r in self._signals] + [snapshot])
             return
         rows = SignalRows(snapshot)
-        rows.apply_filter(self._filter_text, self._filter_code)
+        self._filter_rows(rows)
         self._relayout({signal: rows})
+
+    def _filter_rows(self, rows: SignalRows) -> None:
+        rows.apply_filter(self._filter_text, self._filter_code)
+        wanted = self._review_filter
+        if wanted is not None and len(rows.visible):
+            reviews = self._reviews.get(rows.snapshot.name, {})
+            keep = [reviews.get(rows.ids[int(i)], "unreviewed") == wanted for i in rows.visible]
+            rows.visible = rows.visible[np.asarray(keep, dtype=bool)]
+
+    def set_review(self, signal_name: str, states: dict[str, str]) -> None:
+        """``signal_name``'s review states ({ID: state}); shown as marks and in its header."""
+        self._reviews[signal_name] = dict(states)
+        if self._review_filter is not None:
+            self._relayout({}, refilter=True)
+        elif self._starts[-1]:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._starts[-1] - 1, 1))
+
+    def review_of(self, signal_name: str, sample_id: str) -> str | None:
+        return self._reviews.get(signal_name, {}).get(sample_id)
+
+    def set_review_filter(self, state: str | None) -> None:
+        """Show only samples in review ``state`` ("unreviewed": none yet); None shows all."""
+        if state != self._review_filter:
+            self._review_filter = state
+            self._relayout({}, refilter=True)
 
     def set_filter(self, text: str, status: SampleStatus | None) -> None:
         """Show only IDs containing ``text`` (any case) with ``status`` (None: any)."""
@@ -190,7 +231,7 @@ class SampleTreeModel(QAbstractTableModel):
             self._signals[signal] = rows
         if refilter:
             for rows in self._signals:
-                rows.apply_filter(self._filter_text, self._filter_code)
+                self._filter_rows(rows)
         self._recount()
         self.changePersistentIndexList(old, [self.find(name, sample_id, column) for (name, sample_id), column in keys])
         self.layoutChanged.emit()

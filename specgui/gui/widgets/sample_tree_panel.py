@@ -43,6 +43,11 @@ class SampleTreePanel(QWidget):
         for status in SampleStatus:
             self.state_combo.addItem(status_icon(status), status.value, status)
         self.state_combo.setToolTip("Show only samples in this state")
+        self.review_combo = QComboBox()
+        for text, data in (("Any review", None), ("Not reviewed", "unreviewed"), ("✓ reviewed", "reviewed"),
+                           ("✎ relabel", "relabel"), ("⊘ exclude", "exclude")):
+            self.review_combo.addItem(text, data)
+        self.review_combo.setToolTip("Show only samples in this review state")
         self.tree = QTableView(showGrid=False, wordWrap=False)
         self.tree.setModel(self.model)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -64,6 +69,7 @@ class SampleTreePanel(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.filter_edit, 1)
         bar.addWidget(self.state_combo)
+        bar.addWidget(self.review_combo)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
@@ -72,6 +78,7 @@ class SampleTreePanel(QWidget):
 
         self.filter_edit.textChanged.connect(self._on_filter_text_changed)
         self.state_combo.currentIndexChanged.connect(self._on_filter_timer_timeout)
+        self.review_combo.currentIndexChanged.connect(self._on_review_combo_changed)
         self.tree.selectionModel().currentChanged.connect(self._on_current_changed)
         self.tree.clicked.connect(self._on_tree_clicked)
         self.model.layoutChanged.connect(self._on_model_layout_changed)
@@ -94,6 +101,26 @@ class SampleTreePanel(QWidget):
 
     def mark_invalid(self, signal: str, sample_id: str, reason: str) -> None:
         self.model.mark_invalid(signal, sample_id, reason)
+        self._update_legend()
+
+    def show_review(self, signal: str, entries: dict) -> None:
+        """``signal``'s review states ({ID: ReviewEntry}): marks, header progress, filter."""
+        self.model.set_review(signal, {sid: e.state for sid, e in entries.items()})
+
+    def jump_review(self, state: str | None) -> bool:
+        """Go to the next shown sample in review ``state`` (None: not reviewed yet), wrapping."""
+        current = self.tree.currentIndex()
+        start = current.row() if current.isValid() else -1
+        total = self.model.rowCount()
+        for offset in range(1, total + 1):
+            index = self.model.index((start + offset) % total, 0)
+            signal, sample_id = self.model.data(index, KeyRole)
+            if sample_id is not None and self.model.review_of(signal, sample_id) == state:
+                return self._set_current(index)
+        return False
+
+    def _on_review_combo_changed(self, _index: int) -> None:
+        self.model.set_review_filter(self.review_combo.currentData())
         self._update_legend()
 
     # -- navigation --------------------------------------------------------------------
