@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from specgui.cli.main import main
-from specgui.core.demo import WINDOW_SEC, hex_id, write_demo
+from specgui.core.demo import GAP_SEC, WINDOW_SEC, hex_id, write_demo
 from specgui.core.demo_signals import KINDS, clamp_box, noise_floor, render, to_uint8
 from specgui.core.sample_loading import load_sample
 from specgui.core.split_verify import verify_splits
@@ -99,7 +99,9 @@ def test_samples_load_through_the_safe_loader(demo):
                 assert archive.infolist()[0].compress_type == zipfile.ZIP_DEFLATED  # as the field writes
 
 
-def test_windows_are_consecutive_within_each_capture(demo):
+def test_windows_come_in_runs_of_consecutive_windows_within_each_capture(demo):
+    """Back-to-back windows (the audit's capture leaks) in runs, quiet gaps between the runs
+    (so a capture-aware split can keep runs apart)."""
     root, _ = demo
     for signal in KINDS:
         by_capture: dict[str, list[float]] = {}
@@ -107,7 +109,10 @@ def test_windows_are_consecutive_within_each_capture(demo):
             by_capture.setdefault(meta["source_capture"], []).append(meta["window_start_sec"])
         assert len(by_capture) == 2
         for starts in by_capture.values():
-            assert np.allclose(np.diff(sorted(starts)), WINDOW_SEC)
+            steps = np.diff(sorted(starts))
+            consecutive = np.isclose(steps, WINDOW_SEC)
+            assert consecutive.any() and (~consecutive).any()  # 8 windows, runs of at most 6
+            assert (steps[~consecutive] >= WINDOW_SEC + GAP_SEC[0] - 1e-9).all()
 
 
 @pytest.mark.parametrize("kind", KINDS)

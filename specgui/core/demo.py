@@ -1,8 +1,8 @@
 """A realistic demo tree: signals of different character, field-style metadata, and splits.
 
 Written so every part of the app has something to show: 16-hex IDs (sha256 of capture and
-window, as the field's labeler) and one signal with ``0001``-style IDs; consecutive windows
-of the same capture (the leakage audit finds neighbours across train/val); v1 for all but
+window, as the field's labeler) and one signal with ``0001``-style IDs; runs of consecutive
+windows of each capture (the leakage audit finds neighbours across train/val); v1 for all but
 the last signal; pending samples on the first. Deterministic for a seed (pixels and JSON).
 Never overwrites: sample files are created exclusively and existing signal folders skipped.
 """
@@ -36,6 +36,10 @@ RF_PLANS = {
 }
 WINDOW_SEC = 0.1
 CAPTURES_PER_SIGNAL = 2
+#: Windows come in runs of consecutive windows (2 to 6), where the labeler found activity,
+#: with quiet stretches (seconds) between runs, as in the field's captures.
+RUN_WINDOWS = (2, 7)
+GAP_SEC = (0.5, 3.0)
 MIN_SIZE = 32
 _BASE_TIME = datetime(2026, 1, 20, 8, 0, 0, tzinfo=timezone.utc)
 
@@ -158,7 +162,11 @@ def _plan_signal(signal_dir: Path, kind: str, signal_index: int, count: int, see
         day = _BASE_TIME + timedelta(days=signal_index * 3 + capture_no)
         capture = f"{site}_{day:%Y-%m-%d}_{names[signal_index]}{capture_no + 1}.rfcap"
         if k == 0:  # each capture starts somewhere in its first 30 s
-            offset = round(float(rng.uniform(0, 30)), 2)
+            offset, left_in_run = round(float(rng.uniform(0, 30)), 2), int(rng.integers(*RUN_WINDOWS))
+        elif left_in_run == 0:  # a quiet stretch of the recording: the next run of windows starts later
+            offset += round(float(rng.uniform(*GAP_SEC)), 2)
+            left_in_run = int(rng.integers(*RUN_WINDOWS))
+        left_in_run -= 1
         start = round(offset + k * WINDOW_SEC, 6)
         sample_id = f"{index + 1:0{width}d}" if digits else hex_id(capture, start)
         meta = {

@@ -167,10 +167,19 @@ class SplitManager:
 
     # -- writing -----------------------------------------------------------------------
     def create_initial_split(self, signal_name: str, val_ratio: float = 0.2, random_seed: int = 42,
-                             *, notes: str | None = None) -> int:
-        """Write v1 from the complete samples on disk; refuses if any version exists."""
+                             *, group_by: str | None = None, notes: str | None = None, progress=None,
+                             use_cache: bool = True, cache_dir: str | Path | None = None) -> int:
+        """Write v1 from the complete samples on disk; refuses if any version exists.
+
+        ``group_by`` None is the seed's algorithm; ``"capture"`` or ``"capture+pixels"`` keeps
+        groups of samples that share data on one side (:mod:`.split_grouping`), reading the
+        sample JSONs (and pixels) through the audit's cache; ``progress(done, total)`` follows that.
+        """
+        from .split_grouping import check_group_by  # imported here: split_grouping -> audit_windows -> splits
+
         if not (isinstance(val_ratio, (int, float)) and 0 < val_ratio < 1):
             raise SplitStateError(None, f"val_ratio must be between 0 and 1, got {val_ratio!r}")
+        check_group_by(group_by)
         splits_dir = self.splits_dir(signal_name)
         # Every refusal comes before the folder and the lock file are made: a refusal writes nothing.
         # One scan, outside the lock: a sample that lands after it is simply pending for v2.
@@ -179,10 +188,23 @@ class SplitManager:
         ids = self.scan(signal_name).complete
         if not ids:
             raise SplitStateError(self.signal_dir(signal_name) / "samples", f"no samples found for {signal_name}")
+        plan = None
+        if group_by is not None:  # read outside the lock: at 100,000 samples this takes seconds
+            plan = self._grouped_plan(signal_name, ids, group_by, val_ratio, random_seed, progress, use_cache, cache_dir)
         self._prepare_splits_dir(splits_dir)
         with split_lock(splits_dir):
             remove_stale_temps(splits_dir)
-            return self._create_initial_locked(signal_name, splits_dir, ids, val_ratio, random_seed, notes)
+            return self._create_initial_locked(signal_name, splits_dir, ids, val_ratio, random_seed, notes, plan)
+
+    def _grouped_plan(self, signal_name, ids, group_by, val_ratio, random_seed, progress, use_cache, cache_dir):
+        from .split_grouping import plan_from_keys, read_group_keys
+
+        keys = read_group_keys(self.signal_dir(signal_name), ids, pixels=group_by == "capture+pixels",
+                               bound=self.base_dir, use_cache=use_cache, cache_dir=cache_dir, progress=progress)
+        try:
+            return plan_from_keys(ids, keys, group_by, val_ratio, random_seed)
+        except SplitStateError as exc:  # name the samples folder the groups came from
+            raise SplitStateError(self.signal_dir(signal_name) / "samples", exc.problem) from None
 
     def _require_signal(self, signal_name: str) -> None:
         if not self.signal_dir(signal_name).is_dir():
@@ -206,9 +228,12 @@ class SplitManager:
             raise SplitVersionExistsError(splits_dir / version_file_name(existing[0]),
                                           f"{signal_name} already has split versions (v{existing[-1]} is the newest)")
 
-    def _create_initial_locked(self, signal_name, splits_dir, ids, val_ratio, random_seed, notes) -> int:
+    def _create_initial_locked(self, signal_name, splits_dir, ids, val_ratio, random_seed, notes, plan=None) -> int:
         self._refuse_existing(signal_name, splits_dir)  # again under the lock: another writer may have won
-        train, val = initial_membership(ids, val_ratio, random_seed)
+        if plan is None:
+            train, val = initial_membership(ids, val_ratio, random_seed)
+        else:
+            train, val = list(plan.train), list(plan.val)
         percent = round(100 * val_ratio)
         data = {
             "version": 1,
@@ -222,6 +247,9 @@ class SplitManager:
             "random_seed": random_seed,
             "notes": notes or f"Initial {100 - percent}/{percent} split",
         }
+        if plan is not None:  # extra keys: the seed and the training service ignore them
+            data["notes"] = notes or f"Initial {100 - percent}/{percent} split, grouped by {plan.group_by}"
+            data.update(group_by=plan.group_by, group_count=plan.group_count, requested_val_ratio=val_ratio)
         path = write_new_version(splits_dir, data)
         point_active(splits_dir, SplitVersion(1, tuple(train), tuple(val), path, data))
         return 1
