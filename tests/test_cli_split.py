@@ -14,7 +14,7 @@ from specgui.cli.main import build_parser, main
 from specgui.core.splits import SplitManager, initial_membership
 
 VERSION_KEYS = {"version", "path", "created_at", "train_count", "val_count", "total_samples", "val_ratio",
-                "random_seed", "parent_version", "samples_added", "notes"}
+                "random_seed", "parent_version", "samples_added", "notes", "group_by", "group_count"}
 ROW_KEYS = {"version", "active", "path", "created_at", "train_count", "val_count", "samples_added",
             "parent_version", "notes", "problem"}
 EXTEND_KEYS = {"ok", "signal", "dry_run", "changed", "parent_version", "new_version", "added_count", "added_ids",
@@ -190,7 +190,8 @@ def test_activate_refuses_a_version_whose_val_differs(tree, capsys):
 def test_verify_exit_codes_and_problem_keys(tree, capsys):
     code, data, _ = cli_json(capsys, "split", "verify", tree, "sig")
     assert code == 0 and data["ok"] and data["problems"] == [] and data["versions"] == [1]
-    assert set(data) == {"ok", "signal", "versions", "active_version", "problem_count", "problems", "notes"}
+    assert set(data) == {"ok", "signal", "versions", "active_version", "problem_count", "problems", "group_by",
+                         "capture_aware", "capture_leaks", "notes"}
     _, val = SplitManager(tree).get_split("sig")
     os.unlink(tree / "signals" / "sig" / "samples" / f"{val[0]}.npz")
     code, data, _ = cli_json(capsys, "split", "verify", tree, "sig")

@@ -102,9 +102,10 @@ def _evidence(capture: str, train_window: tuple[float, float], val_window: tuple
 
 def leaking_new_samples(manager: SplitManager, signal: str, preview, *, use_cache: bool = True,
                         cache_dir: str | os.PathLike | None = None) -> list[tuple[str, str, dict]]:
-    """New samples of an extend ``preview`` whose capture window overlaps or touches a val sample's.
+    """New samples of an extend ``preview`` whose capture window overlaps or touches a val sample's:
+    they fall in a capture group of val (:func:`~specgui.core.split_grouping.val_group_leaks`).
 
-    Returns ``(new_id, val_id, evidence)`` per pair, sorted. Pass the new IDs as
+    Returns ``(new_id, val_id, evidence)`` per pair, sorted; ``evidence`` names the val group. Pass the new IDs as
     ``exclude=`` to :meth:`SplitManager.preview_extend` / ``extend_split`` to leave them
     out of this version (they stay pending). A sample whose JSON cannot be read is skipped.
     """
@@ -124,6 +125,8 @@ def leaking_new_samples(manager: SplitManager, signal: str, preview, *, use_cach
                 continue
         return found
 
-    result = capture_overlaps(windows_of(preview.added), windows_of(val))
+    from .split_grouping import val_group_leaks  # here: split_grouping builds on this module
+
+    result = val_group_leaks(windows_of(preview.added), windows_of(val))
     cache.save()
     return result

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .audit_cache import AuditCache, stat_key
-from .audit_windows import TOUCH_TOLERANCE_SEC, Window, read_window
+from .audit_windows import TOUCH_TOLERANCE_SEC, Window, capture_overlaps, read_window
 from .audit_work import choose_pool, run_checks
 from .errors import SampleError, SplitStateError
 from .sample_ids import sample_paths
@@ -285,3 +285,35 @@ def plan_from_keys(ids, keys: GroupKeys, group_by: str, val_ratio: float, random
     groups = sample_groups(ids, keys.windows, hashes)
     train, val = grouped_membership(groups, val_ratio, random_seed)
     return InitialPlan(group_by, tuple(train), tuple(val), len(groups), val_ratio, dict(keys.problems))
+
+
+def capture_leak_pairs(signal_dir: str | os.PathLike, train, val, *, bound: str | os.PathLike | None = None,
+                       use_cache: bool = True, cache_dir: str | os.PathLike | None = None) -> int:
+    """How many train/val pairs of one capture overlap or touch (the audit's ``capture`` leaks),
+    from the sample JSONs (through the audit's cache); unreadable samples are left out."""
+    keys = read_group_keys(signal_dir, list(train) + list(val), pixels=False, bound=bound,
+                           use_cache=use_cache, cache_dir=cache_dir)
+    train_windows = {s: keys.windows[s] for s in train if s in keys.windows}
+    val_windows = {s: keys.windows[s] for s in val if s in keys.windows}
+    return len(capture_overlaps(train_windows, val_windows))
+
+
+def val_group_leaks(new_windows: dict[str, Window], val_windows: dict[str, Window]) -> list[tuple[str, str, dict]]:
+    """``(new_id, val_id, evidence)`` for each new sample that falls in a capture group of val
+    (:class:`CaptureRunIndex`), one row per val window it overlaps or touches; sorted.
+
+    ``evidence`` is the audit's capture evidence plus ``val_group`` (the group's ``start``,
+    ``end`` and ``windows``), so a notice can say why the sample must not go to train.
+    """
+    index = CaptureRunIndex(val_windows)
+    found = []
+    for new_id, window in new_windows.items():
+        run = index.run_of(window)
+        if run is None:
+            continue
+        group = {"start": run.start, "end": run.end, "windows": len(run.members)}
+        members = {m: val_windows[m] for m in run.members}
+        for left, right, evidence in capture_overlaps({new_id: window}, members):
+            found.append((left, right, {**evidence, "val_group": group}))
+    found.sort(key=lambda p: (p[0], p[1]))
+    return found

@@ -6,7 +6,8 @@ class names, and a train-vs-val drift figure (Jensen-Shannon distance, 0 = same
 distribution, 1 = disjoint). The image size comes from ``spectrogram_params.output_size``
 when it is square (its axis order is not written down anywhere), else from the ``.npz``
 header alone. Also states whether val is frozen (identical to v1's) and warns when val
-files are missing, which the seed's loader skipped silently so val shrank unnoticed.
+files are missing, which the seed's loader skipped silently so val shrank unnoticed; and
+whether v1 was made capture-aware, with the version's capture leak pairs either way.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .audit import open_signal, read_split
+from .audit_windows import Window, capture_overlaps, window_of
 from .errors import SampleError, SplitFileError
 from .sample_ids import sample_paths
 from .sample_labels import load_sample_labels
@@ -83,6 +85,8 @@ class SplitHealth:
     warnings: list[str]
     parent_version: int | None = None
     diff_from_parent: CheckedDiff | None = None
+    group_by: str | None = None  # v1's grouping (None: the seed's shuffle by ID, or v1 unreadable)
+    capture_leaks: int = 0  # train/val pairs of one capture whose windows overlap or touch
 
     @property
     def drift_max(self) -> float | None:
@@ -139,7 +143,9 @@ def _count_distribution(values) -> Distribution:
     return Distribution(list(range(MAX_COUNT_BIN + 2)), counts.tolist(), summary(values))
 
 
-def _side(split: str, ids, samples_dir: Path, complete: frozenset[str], bound: Path) -> SideHealth:
+def _side(split: str, ids, samples_dir: Path, complete: frozenset[str], bound: Path,
+          windows: dict[str, Window]) -> SideHealth:
+    """One side's figures; also fills ``windows`` (capture windows, for the leak count)."""
     per_sample, widths, heights, width_px, height_px, cx, cy = [], [], [], [], [], [], []
     classes: dict[str, int] = {}
     sizes: dict[str, int] = {}
@@ -155,6 +161,7 @@ def _side(split: str, ids, samples_dir: Path, complete: frozenset[str], bound: P
         except SampleError as exc:
             problems.append((sample_id, exc.problem))
             continue
+        windows[sample_id] = window_of(labels.metadata)
         sizes[f"{rows}x{cols}"] = sizes.get(f"{rows}x{cols}", 0) + 1
         boxes = labels.boxes
         per_sample.append(len(boxes))
@@ -238,8 +245,10 @@ def split_health(root: str | os.PathLike, signal: str, version: int | None = Non
     train_ids, val_ids, number = split.train, split.val, split.version
     scan = manager.scan(signal)
     complete = scan.complete_ids
-    train = _side("train", train_ids, scan.samples_dir, complete, manager.base_dir)
-    val = _side("val", val_ids, scan.samples_dir, complete, manager.base_dir)
+    train_windows: dict[str, Window] = {}
+    val_windows: dict[str, Window] = {}
+    train = _side("train", train_ids, scan.samples_dir, complete, manager.base_dir, train_windows)
+    val = _side("val", val_ids, scan.samples_dir, complete, manager.base_dir, val_windows)
     frozen = _val_frozen(manager, signal, val_ids)
     warnings = [_missing_warning(s.split, s.missing, s.listed) for s in (train, val) if s.missing]
     if frozen is False:
@@ -256,7 +265,17 @@ def split_health(root: str | os.PathLike, signal: str, version: int | None = Non
         else:
             warnings += [w for w in [_val_change_warning(diff.diff)] if w]
     return SplitHealth(signal, number, train, val, _drift(train, val), frozen, warnings,
-                       split.parent_version, diff)
+                       split.parent_version, diff, _group_by(manager, signal),
+                       len(capture_overlaps(train_windows, val_windows)))
+
+
+def _group_by(manager: SplitManager, signal: str) -> str | None:
+    """How v1 was grouped (its ``group_by``); None for the seed's shuffle or an unreadable v1."""
+    try:
+        group_by = manager.read_version(signal, 1).raw.get("group_by")
+    except SplitFileError:
+        return None
+    return group_by if isinstance(group_by, str) else None
 
 
 def checked_diff(manager: SplitManager, signal: str, a: int, b: int) -> CheckedDiff:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .atomic_files import stale_temps
 from .errors import SplitFileError
+from .split_grouping import capture_leak_pairs
 from .sample_index import scan_signal
 from .split_store import ACTIVE_NAME, read_active_pointer, version_numbers
 from .split_version import decode_split_file, split_problems, version_file_name
@@ -31,6 +32,8 @@ class SplitVerifyReport:
     versions: tuple[int, ...]
     active_version: int | None
     problems: tuple[SplitProblem, ...] = field(default_factory=tuple)
+    group_by: str | None = None  # v1's grouping: None when v1 was the seed's shuffle by ID (or unreadable)
+    capture_leaks: int | None = None  # capture leak pairs of the active version; None if it is unreadable
 
     @property
     def ok(self) -> bool:
@@ -44,7 +47,9 @@ def verify_splits(signal_dir: str | Path) -> SplitVerifyReport:
     name, unsafe or duplicate IDs, train∩val overlap, count fields that disagree, val that
     drifted from v1's, IDs whose files are missing, gaps in the version numbers, a
     missing/dangling/escaping ``active.json`` or a copy that disagrees with its version,
-    and temp files left by a killed writer.
+    and temp files left by a killed writer. Also says whether v1 was made capture-aware
+    (its ``group_by``) and counts the active version's capture leak pairs (information, not
+    a problem: the audit judges leaks); that reads the sample JSONs, through the audit's cache.
     """
     signal_dir = Path(signal_dir)
     splits_dir = signal_dir / "splits"
@@ -78,7 +83,13 @@ def verify_splits(signal_dir: str | Path) -> SplitVerifyReport:
     if scan.error and numbers:
         problems.append(SplitProblem("samples_unreadable", scan.samples_dir, scan.error.split(": ", 1)[-1]))
     active = pointer.version if pointer.problem is None else None
-    return SplitVerifyReport(signal_dir.name, tuple(numbers), active, tuple(problems))
+    group_by = decoded[1].get("group_by") if 1 in decoded else None
+    leaks = None
+    if active in decoded:
+        train, val = ([i for i in decoded[active].get(k, []) if i in on_disk] for k in ("train_samples", "val_samples"))
+        leaks = capture_leak_pairs(signal_dir, train, val, bound=signal_dir.parent)
+    return SplitVerifyReport(signal_dir.name, tuple(numbers), active, tuple(problems),
+                             group_by if isinstance(group_by, str) else None, leaks)
 
 
 def _missing_files(path: Path, data: dict, on_disk: frozenset[str], samples_dir: Path) -> list[SplitProblem]:

@@ -1,7 +1,8 @@
 """One line of evidence for a train/val leak, as the audit panel and the extend preview show it.
 
 ``exact``: the pixel hash and shape; ``near``: the perceptual-hash distance against the
-threshold; ``capture``: the recording and both time windows, overlapping or back to back.
+threshold; ``capture``: the recording and both time windows, overlapping or back to back,
+and in an extend preview the val capture group the new window falls in.
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ def describe_evidence(kind: str, evidence: dict, first: str = "train") -> str:
         if kind == "capture":
             (t0, t1), (v0, v1) = e["train_window"], e["val_window"]
             how = "back to back" if e.get("touching") else f"overlap {e['overlap_sec']:.3g} s"
-            return f"{e['capture']}: {first} {t0:.2f}–{t1:.2f} s, val {v0:.2f}–{v1:.2f} s ({how})"
+            text = f"{e['capture']}: {first} {t0:.2f}–{t1:.2f} s, val {v0:.2f}–{v1:.2f} s ({how})"
+            group = e.get("val_group")
+            if isinstance(group, dict):  # an extend preview: the new window falls in a val capture group
+                text += (f"; in val's capture group {group['start']:.2f}–{group['end']:.2f} s "
+                         f"({group['windows']} window(s)), so not to train")
+            return text
     except (KeyError, TypeError, ValueError):
         pass
     return ", ".join(f"{k}={v}" for k, v in sorted(e.items())) or kind
