@@ -125,8 +125,11 @@ class AppState(QObject):
     def request_extend(self, preview: ExtendPreview) -> None:
         self.splits.extend(preview)
 
-    def request_create_split(self, signal: str, val_ratio: float, seed: int) -> None:
-        self.splits.create_split(signal, val_ratio, seed)
+    def request_create_preview(self, signal: str, val_ratio: float, seed: int) -> None:
+        self.splits.preview_create(signal, val_ratio, seed)
+
+    def request_create_split(self, signal: str, val_ratio: float, seed: int, group_by: str | None = None) -> None:
+        self.splits.create_split(signal, val_ratio, seed, group_by)
 
     def request_set_active(self, signal: str, version: int) -> None:
         self.splits.set_active(signal, version)

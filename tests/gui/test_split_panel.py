@@ -46,7 +46,7 @@ def open_on_alpha(qtbot, open_window, root):
 
 
 def test_create_the_initial_split_from_the_panel(qtbot, open_window, signals_root, monkeypatch):
-    monkeypatch.setattr(dialogs, "ask_initial_split", lambda parent, signal, count: (0.34, 3))
+    monkeypatch.setattr(dialogs, "ask_initial_split", lambda parent, signal, count, request_preview=None: (0.34, 3, None))
     window = open_window(signals_root)
     select_and_wait(qtbot, window, "alpha", "a00")
     assert window.split_panel.create_button.isEnabled()

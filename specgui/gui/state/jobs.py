@@ -16,6 +16,7 @@ from specgui.core.audit_windows import leaking_new_samples
 from specgui.core.errors import SpecguiError, StaleSplitError
 from specgui.core.sample_index import list_signals, resolve_signals_root
 from specgui.core.sample_loading import LoadedSample, load_sample
+from specgui.core.split_plans import PlanPreview, iter_initial_plans
 from specgui.core.splits import ExtendPreview, SplitDiff, SplitManager, VersionSummary
 
 from .snapshot import SignalSnapshot, build_snapshot
@@ -92,6 +93,17 @@ class CheckedPreview(ExtendPreview):
         kept = tuple(s for s in self.added if s not in gone)
         return ExtendPreview(self.signal, self.parent_version, self.new_version if kept else self.parent_version,
                              kept, self.train_count - (len(self.added) - len(kept)), self.val_count, self.note)
+
+
+@dataclass(frozen=True)
+class CreatePreviewOutcome:
+    """What v1 would be for ``val_ratio`` and ``seed`` under each grouping (``plans``), or ``error``."""
+
+    signal: str
+    val_ratio: float
+    seed: int
+    plans: tuple[PlanPreview, ...] = ()
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -193,13 +205,30 @@ def extend_job(signals_root: Path, preview: ExtendPreview):
                         f"{preview.signal}: v{version} written (+{len(preview.added)} train)")
 
 
-def create_split_job(signals_root: Path, signal: str, val_ratio: float, seed: int):
+def preview_create_job(signals_root: Path, signal: str, val_ratio: float, seed: int):
+    """v1 under each grouping, with the leak pairs each would leave (writes only the audit cache)."""
+    steps = iter_initial_plans(signals_root, signal, val_ratio, seed)
+    try:
+        while True:
+            try:
+                done, total = next(steps)
+            except StopIteration as stop:
+                return CreatePreviewOutcome(signal, val_ratio, seed, stop.value)
+            yield Progress("Reading samples for the split preview", done, total)
+    except SpecguiError as exc:
+        return CreatePreviewOutcome(signal, val_ratio, seed, error=str(exc))
+    finally:
+        steps.close()  # on cancel too: the reader saves what it cached
+
+
+def create_split_job(signals_root: Path, signal: str, val_ratio: float, seed: int, group_by: str | None = None):
     yield Progress("Creating split", 0, 1)
     try:
-        version = SplitManager(signals_root).create_initial_split(signal, val_ratio, seed)
+        version = SplitManager(signals_root).create_initial_split(signal, val_ratio, seed, group_by=group_by)
     except SpecguiError as exc:
         return SplitOutcome(signal, "create", error=str(exc))
-    return SplitOutcome(signal, "create", version, f"{signal}: v1 written (val ratio {val_ratio:g}, seed {seed})")
+    grouped = f", grouped by {group_by}" if group_by else ""
+    return SplitOutcome(signal, "create", version, f"{signal}: v1 written (val ratio {val_ratio:g}, seed {seed}{grouped})")
 
 
 def set_active_job(signals_root: Path, signal: str, version: int):
