@@ -16,6 +16,7 @@ ORDER = (
     ("view.md", "python benchmarks/bench_view.py"),
     ("gui.md", "python benchmarks/bench_gui.py"),
     ("audit.md", "python benchmarks/bench_audit.py"),
+    ("grouping.md", "python benchmarks/bench_grouping.py"),
 )
 
 INTRO = """# Benchmarks

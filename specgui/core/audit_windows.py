@@ -20,7 +20,7 @@ from .audit_cache import AuditCache, stat_key
 from .errors import SampleError
 from .sample_ids import sample_paths
 from .sample_index import SAMPLES_DIRNAME
-from .sample_labels import load_sample_labels
+from .sample_labels import read_sample_metadata
 from .splits import SplitManager
 
 #: Windows closer than this (seconds) count as touching: float sums such as 12.45 + 0.1
@@ -48,16 +48,18 @@ def window_of(metadata: dict) -> Window:
     return (capture, start, duration)
 
 
-def read_window(json_path: Path, bound: Path | None, cache, sample_id: str) -> Window:
+def read_window(json_path: str | os.PathLike, bound, cache, sample_id: str) -> Window:
     """The sample's window, from ``cache`` while its ``.json`` is unchanged, else read (and cached).
 
+    Only the metadata is read (its boxes are not checked: a window is usable without them).
     Raises :class:`~specgui.core.errors.SampleError` when the JSON cannot be used.
     """
-    key = stat_key(json_path)
-    cached = cache.get_window(sample_id, key) if cache is not None else None
+    caching = cache is not None and cache.enabled
+    key = stat_key(json_path) if caching else None
+    cached = cache.get_window(sample_id, key) if caching else None
     if cached is not None:
         return tuple(cached)
-    window = window_of(load_sample_labels(json_path, root=bound).metadata)
+    window = window_of(read_sample_metadata(json_path, root=bound))
     if cache is not None:
         cache.put_window(sample_id, key, *window)
     return window

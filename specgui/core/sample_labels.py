@@ -53,10 +53,23 @@ def load_sample_labels(
     return SampleLabels(boxes=boxes, box_labels=labels, metadata=metadata)
 
 
+def read_sample_metadata(path: str | os.PathLike, *, root: str | os.PathLike | None = None) -> dict:
+    """A sample JSON's object, read with the same guards as :func:`load_sample_labels` (size,
+    UTF-8, regular file, no symlink out of ``root``) but without checking its boxes: for
+    readers of metadata alone, such as capture windows. Raises :class:`SampleError`."""
+    check_inside(path, root)
+    return _read_json_object(path)
+
+
 def _read_json_object(path: Path) -> dict:
     try:
         with open_regular(path) as fh:  # a FIFO or device would hang or never end
-            blob = fh.read(MAX_JSON_BYTES + 1)
+            # read(MAX + 1) alone would allocate 16 MB per file; ask for the size on disk (+1 to
+            # notice growth), and only a file that grew meanwhile reads on, up to the limit
+            size = os.fstat(fh.fileno()).st_size
+            blob = fh.read(min(size, MAX_JSON_BYTES) + 1)
+            if len(blob) > size:
+                blob += fh.read(MAX_JSON_BYTES + 1 - len(blob))
     except FileNotFoundError:
         raise SampleError(path, "file not found") from None
     except PermissionError:

@@ -202,6 +202,7 @@ def iter_group_keys(signal_dir: str | os.PathLike, ids, *, pixels: bool, bound: 
     ``(done, total)``, returns :class:`GroupKeys`. Uses and fills the audit's cache; a
     sample that cannot be read is a problem, never an exception."""
     samples_dir = Path(signal_dir) / SAMPLES_DIRNAME
+    folder = os.fspath(samples_dir)  # plain strings in the loop: a Path per sample costs more than its read
     bound = Path(bound) if bound is not None else None
     cache = AuditCache(signal_dir, folder=cache_dir, data_root=bound, enabled=use_cache)
     ids = list(ids)
@@ -211,9 +212,8 @@ def iter_group_keys(signal_dir: str | os.PathLike, ids, *, pixels: bool, bound: 
     problems: dict[str, str] = {}
     try:
         for i, sample_id in enumerate(ids, 1):
-            json_path = sample_paths(samples_dir, sample_id)[1]
-            try:
-                windows[sample_id] = read_window(json_path, bound, cache, sample_id)
+            try:  # the ID is one the folder scan listed: a plain file name
+                windows[sample_id] = read_window(os.path.join(folder, sample_id + ".json"), bound, cache, sample_id)
             except SampleError as exc:
                 problems[sample_id] = str(exc)
             if i % PROGRESS_EVERY == 0:
