@@ -124,7 +124,7 @@ def report(args, raw: dict, med: dict, base: Path) -> str:
         f"never opens them), {raw['group_count']:,} capture groups; v1 val ratio {raw['val_ratio']:.4f} "
         f"(asked {raw['requested_val_ratio']}). Median of {args.repeat} interleaved runs, same process, same files. "
         "specgui's figure is the whole `create_initial_split`: the folder scan, every JSON read and checked "
-        "(boxes parsed, symlinks and non-regular files refused), the capture runs, the seeded assignment, "
+        "(size limit, UTF-8, symlinks and non-regular files refused; boxes are not parsed, a window needs none), the capture runs, the seeded assignment, "
         "and v1 written atomically under its lock.",
         "",
         "| what | wall (s) | CPU (s) | / floor (wall) | / floor (CPU) |",
