@@ -271,3 +271,25 @@ def test_cli_group_by_refuses_unknown_values_with_exit_2(tmp_path):
     done = subprocess.run(run + ["session"], capture_output=True, text=True)
     assert done.returncode == 2 and "invalid choice" in done.stderr and not done.stdout
     assert snapshot(tmp_path) == before
+
+
+def test_extend_preview_names_the_val_capture_group_a_new_window_falls_in(tmp_path):
+    from specgui.core.audit_windows import leaking_new_samples
+    from specgui.gui.widgets.leak_text import describe_evidence
+
+    samples = tmp_path / "signals" / "sig" / "samples"
+    for i in range(12):  # four recordings of three back-to-back windows
+        write_sample(samples, f"w{i:02d}", shape=(8, 8), seed=i, extra=meta(f"rec{i // 3}", (i % 3) * WINDOW))
+    manager = SplitManager(tmp_path / "signals")
+    manager.create_initial_split("sig", 0.25, 2, group_by="capture")
+    val = manager.get_split("sig")[1]
+    val_capture = json.loads((samples / f"{val[0]}.json").read_text())["source_capture"]
+    train_capture = next(f"rec{i}" for i in range(4) if f"rec{i}" != val_capture)
+    write_sample(samples, "n_val", shape=(8, 8), seed=50, extra=meta(val_capture, 0.3))  # after the val run
+    write_sample(samples, "n_train", shape=(8, 8), seed=51, extra=meta(train_capture, 0.3))  # after a train run
+    leaks = leaking_new_samples(manager, "sig", manager.preview_extend("sig"))
+    assert {new for new, _, _ in leaks} == {"n_val"}
+    evidence = leaks[0][2]
+    assert evidence["val_group"] == {"start": 0.0, "end": pytest.approx(0.3), "windows": 3}
+    text = describe_evidence("capture", evidence, first="new")
+    assert "in val's capture group 0.00–0.30 s (3 window(s)), so not to train" in text
