@@ -9,7 +9,8 @@ copy is the same burst re-cut a few columns later, and a time shift turns the ph
 a column frequency in proportion to it; rows keep the band structure that tells distinct
 spectrograms apart. Noise or a 3-column shift flips a few bits (at most ~32 of 256 on
 256x256 images, ~8 on 1024x1024); distinct spectrograms differ in about half.
-Pair search is a vectorised XOR-popcount over all train x val pairs, chunked.
+:func:`near_pairs` compares all train x val pairs (the baseline); the audit searches with
+:mod:`.audit_near_index`, which finds the same pairs without comparing them all.
 """
 
 from __future__ import annotations
