@@ -18,13 +18,22 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections import defaultdict
 from contextlib import closing
 from dataclasses import dataclass, field
 
 from .audit_cache import AuditCache, stat_key
-from .audit_hashes import DEFAULT_NEAR_THRESHOLD, PHASH_BITS, hashes_to_words, near_pairs
-from .audit_windows import capture_overlaps, leaking_new_samples
+from .audit_capture_groups import capture_groups
+from .audit_groups import (
+    DEFAULT_PAIRS_PER_GROUP,
+    LEAK_KINDS,
+    LeakGroup,
+    exact_group_pairs,
+    exact_groups,
+    near_group_pairs,
+    near_groups,
+)
+from .audit_hashes import DEFAULT_NEAR_THRESHOLD, PHASH_BITS
+from .audit_windows import leaking_new_samples
 from .audit_work import POOLS, choose_pool, run_checks
 from .errors import SplitNotFoundError, SplitStateError
 from .sample_ids import sample_paths
@@ -32,10 +41,8 @@ from .sample_index import FileState
 from .split_version import SplitVersion
 from .splits import RecoveredActiveWarning, SplitManager, open_signal
 
-__all__ = ["AuditProblem", "AuditReport", "Leak", "audit_split", "iter_audit", "leaking_new_samples",
-           "open_signal", "read_split"]
-
-LEAK_KINDS = ("exact", "near", "capture")
+__all__ = ["AuditProblem", "AuditReport", "Fingerprints", "Leak", "LeakGroup", "audit_split", "find_leak_groups",
+           "iter_audit", "iter_fingerprints", "leaking_new_samples", "open_signal", "read_split", "report_of"]
 
 
 @dataclass(frozen=True)
@@ -73,16 +80,33 @@ class AuditReport:
     cache_path: str | None = None
     cache_note: str | None = None
     without_window: int = 0
+    groups: tuple[LeakGroup, ...] = ()
+    leaks_truncated: int = 0  # pairs of the groups not listed in ``leaks`` (the per-group cap)
 
     @property
     def has_leaks(self) -> bool:
-        return bool(self.leaks)
+        return bool(self.groups or self.leaks)
 
     def leak_counts(self) -> dict[str, int]:
+        """Leaking train/val pairs per kind, listed or not."""
         counts = dict.fromkeys(LEAK_KINDS, 0)
-        for leak in self.leaks:
-            counts[leak.kind] += 1
+        if self.groups:
+            for group in self.groups:
+                counts[group.kind] += group.pair_count
+        else:
+            for leak in self.leaks:
+                counts[leak.kind] += 1
         return counts
+
+    def group_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(LEAK_KINDS, 0)
+        for group in self.groups:
+            counts[group.kind] += 1
+        return counts
+
+    @property
+    def pair_count(self) -> int:
+        return sum(self.leak_counts().values())
 
 
 def read_split(manager: SplitManager, signal: str, version: int | None) -> SplitVersion:
@@ -104,18 +128,29 @@ def _check_threshold(near_threshold: int) -> int:
     return near_threshold
 
 
-def iter_audit(root: str | os.PathLike, signal: str, version: int | None = None, *,
-               near_threshold: int = DEFAULT_NEAR_THRESHOLD, workers: int | None = None,
-               use_cache: bool = True, cache_dir: str | os.PathLike | None = None, pool: str = "auto"):
-    """Audit ``version`` (default: the active one) of ``signal``; yields progress, returns the report.
+@dataclass
+class Fingerprints:
+    """What the fingerprinting stage of an audit gathered (all samples, or one rank's shard)."""
 
-    ``root`` is the signals folder or its parent. Raises :class:`DataRootError` or a
-    :class:`SplitFileError` (missing version...) before the first yield; sample problems
-    never raise. What the cache lacks is read by ``workers`` (default: the CPU count)
-    threads or processes: ``pool`` is ``"thread"``, ``"process"``, ``"inline"`` or ``"auto"``
-    (by file size and count; see :mod:`.audit_work`).
-    """
-    _check_threshold(near_threshold)
+    signal: str
+    version: int
+    train: tuple[str, ...]
+    val: tuple[str, ...]
+    fingerprints: dict[str, tuple[str, bytes, tuple[int, int]]]
+    windows: dict[str, tuple]
+    problems: list[AuditProblem]
+    decoded: int
+    cache_hits: int
+    cache: AuditCache
+    complete_ids: frozenset[str]
+
+
+def iter_fingerprints(root: str | os.PathLike, signal: str, version: int | None = None, *,
+                      workers: int | None = None, use_cache: bool = True, cache_dir: str | os.PathLike | None = None,
+                      pool: str = "auto", shard: tuple[int, int] | None = None, save_cache: bool = True):
+    """The first stage of :func:`iter_audit`: fingerprints and windows of the split's samples
+    (only every ``shard[1]``-th one from ``shard[0]``, when given); yields progress, returns
+    :class:`Fingerprints`. The cache is saved at the end (also on cancel) if ``save_cache``."""
     if pool not in POOLS:
         raise SplitStateError(None, f"pool must be one of {POOLS}, got {pool!r}")
     manager, signal_dir = open_signal(root, signal)
@@ -124,8 +159,9 @@ def iter_audit(root: str | os.PathLike, signal: str, version: int | None = None,
     scan = manager.scan(signal)
     cache = AuditCache(signal_dir, folder=cache_dir, data_root=root, enabled=use_cache)
     side = {**{s: "train" for s in train}, **{s: "val" for s in val}}
-    problems = [AuditProblem(s, side[s], _missing_reason(scan, s)) for s in side if s not in scan.complete_ids]
-    present = [s for s in side if s in scan.complete_ids]
+    mine = list(side) if shard is None else list(side)[shard[0]::shard[1]]
+    problems = [AuditProblem(s, side[s], _missing_reason(scan, s)) for s in mine if s not in scan.complete_ids]
+    present = [s for s in mine if s in scan.complete_ids]
     total, done = len(present), 0
     fingerprints: dict[str, tuple[str, bytes, tuple[int, int]]] = {}
     windows: dict[str, tuple] = {}
@@ -164,24 +200,57 @@ def iter_audit(root: str | os.PathLike, signal: str, version: int | None = None,
                 done += 1
                 yield done, total
     finally:  # also on cancel: what was fingerprinted so far is kept for the next run
-        cache.save(keep=scan.complete_ids)
+        if save_cache:
+            cache.save(keep=scan.complete_ids)
+    return Fingerprints(signal, split.version, tuple(train), tuple(val), fingerprints, windows, problems, decoded,
+                        total - sum(1 for t in tasks if t[1] is not None), cache, scan.complete_ids)
+
+
+def report_of(found: Fingerprints, near_threshold: int = DEFAULT_NEAR_THRESHOLD,
+              pairs_per_group: int | None = DEFAULT_PAIRS_PER_GROUP) -> AuditReport:
+    """The second stage of :func:`iter_audit`: leak groups (and capped pairs) of ``found``."""
+    _check_threshold(near_threshold)
+    groups, leaks, truncated = find_leak_groups(found.train, found.val, found.fingerprints, found.windows,
+                                                near_threshold, pairs_per_group)
+    cache = found.cache
     return AuditReport(
-        signal=signal, version=split.version, train_count=len(train), val_count=len(val),
-        near_threshold=near_threshold, leaks=tuple(_find_leaks(train, val, fingerprints, windows, near_threshold)),
-        problems=tuple(sorted(problems, key=lambda p: (p.split, p.sample_id))),
-        decoded=decoded, cache_hits=total - sum(1 for t in tasks if t[1] is not None),
+        signal=found.signal, version=found.version, train_count=len(found.train), val_count=len(found.val),
+        near_threshold=near_threshold, leaks=tuple(leaks),
+        problems=tuple(sorted(found.problems, key=lambda p: (p.split, p.sample_id))),
+        decoded=found.decoded, cache_hits=found.cache_hits,
         cache_path=str(cache.path) if cache.enabled else None, cache_note=cache.note,
-        without_window=sum(1 for w in windows.values() if w[0] is not None and w[1] is None),
+        without_window=sum(1 for w in found.windows.values() if w[0] is not None and w[1] is None),
+        groups=tuple(groups), leaks_truncated=truncated,
     )
+
+
+def iter_audit(root: str | os.PathLike, signal: str, version: int | None = None, *,
+               near_threshold: int = DEFAULT_NEAR_THRESHOLD, workers: int | None = None,
+               use_cache: bool = True, cache_dir: str | os.PathLike | None = None, pool: str = "auto",
+               pairs_per_group: int | None = DEFAULT_PAIRS_PER_GROUP):
+    """Audit ``version`` (default: the active one) of ``signal``; yields progress, returns the report.
+
+    ``root`` is the signals folder or its parent. Raises :class:`DataRootError` or a
+    :class:`SplitFileError` (missing version...) before the first yield; sample problems
+    never raise. What the cache lacks is read by ``workers`` (default: the CPU count)
+    threads or processes: ``pool`` is ``"thread"``, ``"process"``, ``"inline"`` or ``"auto"``
+    (by file size and count; see :mod:`.audit_work`). Leaks come as groups; the pair view
+    lists at most ``pairs_per_group`` pairs of each (None: all).
+    """
+    _check_threshold(near_threshold)
+    found = yield from iter_fingerprints(root, signal, version, workers=workers, use_cache=use_cache,
+                                         cache_dir=cache_dir, pool=pool)
+    return report_of(found, near_threshold, pairs_per_group)
 
 
 def audit_split(root: str | os.PathLike, signal: str, version: int | None = None, *,
                 near_threshold: int = DEFAULT_NEAR_THRESHOLD, workers: int | None = None,
                 use_cache: bool = True, cache_dir: str | os.PathLike | None = None,
-                pool: str = "auto", progress=None) -> AuditReport:
+                pool: str = "auto", progress=None,
+                pairs_per_group: int | None = DEFAULT_PAIRS_PER_GROUP) -> AuditReport:
     """Run :func:`iter_audit` to the end; ``progress(done, total)`` is called on each step."""
     steps = iter_audit(root, signal, version, near_threshold=near_threshold, workers=workers,
-                       use_cache=use_cache, cache_dir=cache_dir, pool=pool)
+                       use_cache=use_cache, cache_dir=cache_dir, pool=pool, pairs_per_group=pairs_per_group)
     while True:
         try:
             done, total = next(steps)
@@ -197,33 +266,22 @@ def _missing_reason(scan, sample_id: str) -> str:
     return f"listed in the split but its {what} is not on disk"
 
 
-def _find_leaks(train, val, fingerprints, windows, near_threshold: int) -> list[Leak]:
-    leaks: list[Leak] = []
-    val_by_hash: dict[str, list[str]] = defaultdict(list)
-    for v in val:
-        if v in fingerprints:
-            val_by_hash[fingerprints[v][0]].append(v)
-    for t in train:
-        if t in fingerprints:
-            for v in val_by_hash.get(fingerprints[t][0], ()):
-                shape = list(fingerprints[t][2])
-                leaks.append(Leak("exact", t, v, {"hash": fingerprints[t][0], "shape": shape}))
-    t_ids = [t for t in train if t in fingerprints]
-    v_ids = [v for v in val if v in fingerprints]
-    t_words = hashes_to_words([fingerprints[t][1] for t in t_ids])
-    v_words = hashes_to_words([fingerprints[v][1] for v in v_ids])
-    for i, j, distance in near_pairs(t_words, v_words, near_threshold):
-        t, v = t_ids[i], v_ids[j]
-        if fingerprints[t][0] == fingerprints[v][0]:
-            continue  # already an exact leak
-        leaks.append(Leak("near", t, v, {
-            "distance": distance, "threshold": near_threshold, "bits": PHASH_BITS,
-            "train_phash": fingerprints[t][1].hex(), "val_phash": fingerprints[v][1].hex(),
-        }))
+def find_leak_groups(train, val, fingerprints, windows, near_threshold: int,
+                     pairs_per_group: int | None = DEFAULT_PAIRS_PER_GROUP) -> tuple[list, list[Leak], int]:
+    """(groups, pairs, pairs left out): every leak group of the three kinds, and at most
+    ``pairs_per_group`` (train, val) pairs of each (None: all of them)."""
+    exact = exact_groups(train, val, fingerprints)
+    near, graph = near_groups(train, val, fingerprints, near_threshold)
     train_windows = {t: windows[t] for t in train if t in windows}
     val_windows = {v: windows[v] for v in val if v in windows}
-    for t, v, evidence in capture_overlaps(train_windows, val_windows):
-        leaks.append(Leak("capture", t, v, evidence))
+    captures = capture_groups(train_windows, val_windows, pairs_per_group)
+    listed = [exact_group_pairs(g, pairs_per_group) for g in exact]
+    listed += near_group_pairs(near, graph, fingerprints, pairs_per_group)
+    listed += [pairs for _, pairs in captures]
+    groups = exact + near + [g for g, _ in captures]
+    leaks = [Leak(g.kind, t, v, evidence) for g, pairs in zip(groups, listed) for t, v, evidence in pairs]
     order = {k: i for i, k in enumerate(LEAK_KINDS)}
     leaks.sort(key=lambda leak: (order[leak.kind], leak.train, leak.val))
-    return leaks
+    ranked = sorted(zip(groups, range(len(groups))),
+                    key=lambda gi: (order[gi[0].kind], -gi[0].pair_count, gi[0].train_ids[:1], gi[1]))
+    return [g for g, _ in ranked], leaks, sum(g.pair_count for g in groups) - len(leaks)

@@ -63,9 +63,11 @@ def read_window(json_path: Path, bound: Path | None, cache, sample_id: str) -> W
     return window
 
 
-def capture_overlaps(left: dict[str, Window], right: dict[str, Window]) -> list[tuple[str, str, dict]]:
+def capture_overlaps(left: dict[str, Window], right: dict[str, Window], *,
+                     per_capture: int | None = None) -> list[tuple[str, str, dict]]:
     """``(left_id, right_id, evidence)`` for each left/right pair of one capture whose windows
-    overlap or touch; sorted. ``evidence`` names the capture, both windows and the overlap."""
+    overlap or touch; sorted. ``evidence`` names the capture, both windows and the overlap.
+    ``per_capture``: stop listing a capture's pairs after this many (earliest in time first)."""
     by_capture: dict[str, list[tuple[float, float, int, str]]] = defaultdict(list)
     for side, windows in ((0, left), (1, right)):
         for sample_id, (capture, start, duration) in windows.items():
@@ -75,7 +77,10 @@ def capture_overlaps(left: dict[str, Window], right: dict[str, Window]) -> list[
     for capture, intervals in by_capture.items():
         intervals.sort()
         active: tuple[list, list] = ([], [])  # per side: heap of (end, start, id)
+        listed = len(pairs)
         for start, end, side, sample_id in intervals:
+            if per_capture is not None and len(pairs) - listed >= per_capture:
+                break
             for heap in active:
                 while heap and heap[0][0] < start - TOUCH_TOLERANCE_SEC:
                     heapq.heappop(heap)
@@ -85,6 +90,8 @@ def capture_overlaps(left: dict[str, Window], right: dict[str, Window]) -> list[
                 left_w, right_w = (mine, theirs) if side == 0 else (theirs, mine)
                 pairs.append((left_id, right_id, _evidence(capture, left_w, right_w)))
             heapq.heappush(active[side], (end, start, sample_id))
+        if per_capture is not None:
+            del pairs[listed + per_capture:]
     pairs.sort(key=lambda p: (p[0], p[1]))
     return pairs
 
