@@ -9,12 +9,13 @@ Overlap is decided exactly as that sweep decides it (same float expressions, sam
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 
 import numpy as np
 
 from .audit_groups import LeakGroup
-from .audit_windows import TOUCH_TOLERANCE_SEC, Window, capture_overlaps
+from .audit_windows import TOUCH_TOLERANCE_SEC, Window, capture_overlaps, preview_windows
 
 
 def _by_capture(windows: dict[str, Window]) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:
@@ -64,3 +65,12 @@ def capture_groups(left: dict[str, Window], right: dict[str, Window], limit: int
     for pair in pairs:
         by_capture[pair[2]["capture"]].append(pair)
     return [(group, by_capture[capture]) for group, capture in found]
+
+
+def leaking_new_groups(manager, signal: str, preview, *, use_cache: bool = True,
+                       cache_dir: str | os.PathLike | None = None, limit: int | None = None) -> list[tuple[LeakGroup, list]]:
+    """The capture groups an extend ``preview`` would create: its new samples (the ``train`` side
+    of each group) whose windows overlap or touch a val sample's; ``(group, pairs)`` as
+    :func:`capture_groups`. The extend guard leaves ``group.train_ids`` out."""
+    new, val = preview_windows(manager, signal, preview, use_cache=use_cache, cache_dir=cache_dir)
+    return capture_groups(new, val, limit)

@@ -107,16 +107,12 @@ def _evidence(capture: str, train_window: tuple[float, float], val_window: tuple
     }
 
 
-def leaking_new_samples(manager: SplitManager, signal: str, preview, *, use_cache: bool = True,
-                        cache_dir: str | os.PathLike | None = None) -> list[tuple[str, str, dict]]:
-    """New samples of an extend ``preview`` whose capture window overlaps or touches a val sample's.
-
-    Returns ``(new_id, val_id, evidence)`` per pair, sorted. Pass the new IDs as
-    ``exclude=`` to :meth:`SplitManager.preview_extend` / ``extend_split`` to leave them
-    out of this version (they stay pending). A sample whose JSON cannot be read is skipped.
-    """
+def preview_windows(manager: SplitManager, signal: str, preview, *, use_cache: bool = True,
+                    cache_dir: str | os.PathLike | None = None) -> tuple[dict[str, Window], dict[str, Window]]:
+    """Windows of an extend ``preview``'s new samples and of its parent's val samples (a sample
+    whose JSON cannot be read is skipped); empty when nothing would be added."""
     if not preview.added or not preview.parent_version:
-        return []
+        return {}, {}
     val = manager.read_version(signal, preview.parent_version).val
     signal_dir = manager.signal_dir(signal)
     cache = AuditCache(signal_dir, folder=cache_dir, data_root=manager.base_dir, enabled=use_cache)
@@ -131,6 +127,21 @@ def leaking_new_samples(manager: SplitManager, signal: str, preview, *, use_cach
                 continue
         return found
 
-    result = capture_overlaps(windows_of(preview.added), windows_of(val))
+    result = windows_of(preview.added), windows_of(val)
     cache.save()
     return result
+
+
+def leaking_new_samples(manager: SplitManager, signal: str, preview, *, use_cache: bool = True,
+                        cache_dir: str | os.PathLike | None = None) -> list[tuple[str, str, dict]]:
+    """New samples of an extend ``preview`` whose capture window overlaps or touches a val sample's.
+
+    Returns ``(new_id, val_id, evidence)`` per pair, sorted: every pair of the capture groups
+    of :func:`~.audit_capture_groups.leaking_new_groups`. Pass the new IDs as
+    ``exclude=`` to :meth:`SplitManager.preview_extend` / ``extend_split`` to leave them
+    out of this version (they stay pending). A sample whose JSON cannot be read is skipped.
+    """
+    from .audit_capture_groups import leaking_new_groups  # it builds on this module
+
+    groups = leaking_new_groups(manager, signal, preview, use_cache=use_cache, cache_dir=cache_dir, limit=None)
+    return sorted((pair for _, pairs in groups for pair in pairs), key=lambda p: (p[0], p[1]))

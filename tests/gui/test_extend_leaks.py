@@ -127,3 +127,19 @@ def test_the_dialog_refuses_to_write_nothing_when_every_new_sample_leaks(qtbot, 
     dialog.leave_out_check.setChecked(False)
     assert dialog.write_button.isEnabled() and dialog.excluded() == ()
     assert checked.without(("n_leak",)).is_noop
+
+
+def test_the_dialog_leaves_out_every_leaking_sample_of_a_group_even_if_pairs_are_capped(qtbot, capture_root):
+    from specgui.core.audit_groups import LeakGroup
+
+    root, val_id = capture_root
+    preview = SplitManager(root).preview_extend("cap")
+    evidence = {"capture": "rec.rfcap", "train_window": [10.1, 10.2], "val_window": [10.0, 10.1],
+                "overlap_sec": 0.0, "touching": True}
+    group = LeakGroup("capture", ("n_fine", "n_leak"), (val_id,), {"capture": "rec.rfcap"}, 2)
+    checked = CheckedPreview(**{f: getattr(preview, f) for f in preview.__dataclass_fields__},
+                             leaks=(("n_leak", val_id, evidence),), leak_groups=(group,), leaks_truncated=1)
+    dialog = ExtendPreviewDialog(checked)
+    qtbot.addWidget(dialog)
+    assert dialog.excluded() == ("n_fine", "n_leak")
+    assert "1 more pair" in dialog.more_label.text()

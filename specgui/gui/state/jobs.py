@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from specgui.core.audit_windows import leaking_new_samples
+from specgui.core.audit_capture_groups import leaking_new_groups
+from specgui.core.audit_groups import DEFAULT_PAIRS_PER_GROUP
 from specgui.core.errors import SpecguiError, StaleSplitError
 from specgui.core.sample_index import list_signals, resolve_signals_root
 from specgui.core.sample_loading import LoadedSample, load_sample
@@ -76,14 +77,19 @@ class SplitOutcome:
 @dataclass(frozen=True)
 class CheckedPreview(ExtendPreview):
     """An extend preview plus its new samples whose capture window overlaps or touches a val
-    sample's: ``leaks`` holds ``(new_id, val_id, evidence)``; ``leak_note`` says why the
-    check could not run, if it could not."""
+    sample's: ``leak_groups`` holds the capture groups (new samples on the train side),
+    ``leaks`` a few ``(new_id, val_id, evidence)`` pairs of each (``leaks_truncated`` more);
+    ``leak_note`` says why the check could not run, if it could not."""
 
     leaks: tuple = ()
     leak_note: str | None = None
+    leak_groups: tuple = ()
+    leaks_truncated: int = 0
 
     @property
     def leaking_ids(self) -> tuple[str, ...]:
+        if self.leak_groups:
+            return tuple(sorted({new_id for group in self.leak_groups for new_id in group.train_ids}))
         return tuple(sorted({new_id for new_id, _, _ in self.leaks}))
 
     def without(self, excluded) -> ExtendPreview:
@@ -173,9 +179,12 @@ def preview_extend_job(signals_root: Path, signal: str, exclude: tuple[str, ...]
         return SplitOutcome(signal, "preview", error=str(exc))
     checked = CheckedPreview(**{f: getattr(preview, f) for f in preview.__dataclass_fields__})
     try:
-        return replace(checked, leaks=tuple(leaking_new_samples(manager, signal, preview)))
+        found = leaking_new_groups(manager, signal, preview, limit=DEFAULT_PAIRS_PER_GROUP)
     except SpecguiError as exc:  # an unreadable val version: still offer the extend, say why unchecked
         return replace(checked, leak_note=f"the capture-window leak check could not run: {exc}")
+    pairs = sorted((pair for _, listed in found for pair in listed), key=lambda p: (p[0], p[1]))
+    return replace(checked, leaks=tuple(pairs), leak_groups=tuple(group for group, _ in found),
+                   leaks_truncated=sum(group.pair_count for group, _ in found) - len(pairs))
 
 
 def extend_job(signals_root: Path, preview: ExtendPreview):

@@ -56,10 +56,16 @@ class ExtendPreviewDialog(QDialog):
         """The new samples to leave out of this version (the leaking ones, if the box is checked)."""
         if self.leave_out_check is None or not self.leave_out_check.isChecked():
             return ()
-        return tuple(sorted({new_id for new_id, _, _ in self.leaks}))
+        return self._leaking_ids()
+
+    def _leaking_ids(self) -> tuple[str, ...]:
+        """Every leaking new sample: from the preview's leak groups (the pairs shown may be capped)."""
+        ids = getattr(self.preview, "leaking_ids", None)
+        return tuple(ids) if ids is not None else tuple(sorted({new_id for new_id, _, _ in self.leaks}))
 
     def _add_leaks(self, layout: QVBoxLayout) -> None:
-        count = len({new_id for new_id, _, _ in self.leaks})
+        count = len(self._leaking_ids())
+        more = int(getattr(self.preview, "leaks_truncated", 0) or 0)
         warning = QLabel(f"<b>{count} new sample(s) share a capture window with val samples.</b> "
                          "Training on them would leak validation data into train.")
         warning.setWordWrap(True)
@@ -83,6 +89,9 @@ class ExtendPreviewDialog(QDialog):
         self.leave_out_check.toggled.connect(self._update_summary)
         layout.addWidget(warning)
         layout.addWidget(self.leak_table, 1)
+        if more:
+            self.more_label = QLabel(f"… and {more:,} more pair(s) of the same captures (not listed)")
+            layout.addWidget(self.more_label)
         layout.addWidget(self.leave_out_check)
 
     def _update_summary(self, *_args) -> None:
