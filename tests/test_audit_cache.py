@@ -142,3 +142,41 @@ def test_one_cache_file_per_signal_folder(tmp_path, cache_dir):
     a = AuditCache(tmp_path / "one" / "sig")
     b = AuditCache(tmp_path / "two" / "sig")
     assert a.path != b.path and a.path.parent == b.path.parent == cache_dir / "audit"
+
+
+def test_hard_links_share_one_fingerprint(tmp_path, cache_dir, decodes):
+    samples = tmp_path / "signals" / "sig" / "samples"
+    write_pixels(samples, "orig", spectro_image(7))
+    for name in ("link-1", "link-2", "link-3"):  # cp -l: one file under four names
+        os.link(samples / "orig.npz", samples / f"{name}.npz")
+        (samples / f"{name}.json").write_text((samples / "orig.json").read_text())
+    write_pixels(samples, "copy", spectro_image(7))  # same pixels, its own file: decoded
+    write_split(samples.parent, ["orig", "link-1", "copy"], ["link-2", "link-3"])
+    first = audit_split(samples.parent.parent, "sig", pool="inline")
+    assert sorted(decodes) == ["copy.npz", "orig.npz"]
+    assert (first.decoded, first.linked, first.cache_hits) == (2, 3, 0)
+    (group,) = first.groups
+    assert (group.train_ids, group.val_ids) == (("copy", "link-1", "orig"), ("link-2", "link-3"))
+    decodes.clear()
+    second = audit_split(samples.parent.parent, "sig", pool="inline")  # every name is cached now
+    assert decodes == [] and (second.cache_hits, second.linked) == (5, 0) and second.groups == first.groups
+    os.link(samples / "orig.npz", samples / "link-4.npz")  # a new link of a cached file: no decode
+    (samples / "link-4.json").write_text((samples / "orig.json").read_text())
+    write_split(samples.parent, ["orig", "link-1", "copy"], ["link-2", "link-3", "link-4"])
+    third = audit_split(samples.parent.parent, "sig", pool="inline")
+    assert decodes == [] and (third.cache_hits, third.linked) == (5, 1)
+    assert third.groups[0].val_ids == ("link-2", "link-3", "link-4")
+
+
+def test_a_broken_file_under_several_names_is_a_problem_for_each(tmp_path, cache_dir, decodes):
+    samples = tmp_path / "signals" / "sig" / "samples"
+    write_pixels(samples, "a", spectro_image(1))
+    write_pixels(samples, "bad", spectro_image(2))
+    (samples / "bad.npz").write_bytes(b"not a zip")
+    os.link(samples / "bad.npz", samples / "bad-link.npz")
+    (samples / "bad-link.json").write_text((samples / "bad.json").read_text())
+    write_split(samples.parent, ["a", "bad"], ["bad-link"])
+    report = audit_split(samples.parent.parent, "sig", pool="inline")
+    assert decodes.count("bad.npz") + decodes.count("bad-link.npz") == 1
+    assert {(p.sample_id, p.split) for p in report.problems} == {("bad", "train"), ("bad-link", "val")}
+    assert report.groups == ()

@@ -108,7 +108,8 @@ def payload(report: AuditReport, notes=()) -> dict:
         "leaks": [to_jsonable(leak) for leak in report.leaks], "leaks_truncated": report.leaks_truncated,
         "problem_count": len(report.problems), "problems": [to_jsonable(p) for p in report.problems],
         "samples_without_window": report.without_window,
-        "cache": {"path": report.cache_path, "hits": report.cache_hits, "decoded": report.decoded},
+        "cache": {"path": report.cache_path, "hits": report.cache_hits, "decoded": report.decoded,
+                  "linked": report.linked},
         "notes": list(notes),
     }
 
@@ -163,7 +164,8 @@ def text_lines(report: AuditReport) -> list[str]:
     if report.without_window:
         lines.append(f"{report.without_window} sample(s) name a source_capture but no usable window; "
                      "their capture overlap was not checked")
-    lines.append(f"fingerprints: {report.cache_hits} from cache, {report.decoded} decoded")
+    linked = f", {report.linked} shared with a hard link of the same file" if report.linked else ""
+    lines.append(f"fingerprints: {report.cache_hits} from cache, {report.decoded} decoded{linked}")
     if not report.has_leaks:
         lines.append("No leakage found.")
     return lines

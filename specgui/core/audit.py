@@ -21,7 +21,7 @@ import warnings
 from contextlib import closing
 from dataclasses import dataclass, field
 
-from .audit_cache import AuditCache, stat_key
+from .audit_cache import AuditCache, StatKey, file_identity, stat_key
 from .audit_capture_groups import capture_groups
 from .audit_groups import (
     DEFAULT_PAIRS_PER_GROUP,
@@ -82,6 +82,7 @@ class AuditReport:
     without_window: int = 0
     groups: tuple[LeakGroup, ...] = ()
     leaks_truncated: int = 0  # pairs of the groups not listed in ``leaks`` (the per-group cap)
+    linked: int = 0  # fingerprints shared with a hard link of the same file instead of decoded
 
     @property
     def has_leaks(self) -> bool:
@@ -143,6 +144,7 @@ class Fingerprints:
     cache_hits: int
     cache: AuditCache
     complete_ids: frozenset[str]
+    linked: int = 0  # fingerprints taken from another sample's identical file (hard link)
 
 
 def iter_fingerprints(root: str | os.PathLike, signal: str, version: int | None = None, *,
@@ -166,22 +168,40 @@ def iter_fingerprints(root: str | os.PathLike, signal: str, version: int | None 
     fingerprints: dict[str, tuple[str, bytes, tuple[int, int]]] = {}
     windows: dict[str, tuple] = {}
     tasks = []
+    known: dict[tuple, tuple] = {}  # file identity -> fingerprint: a hard link is never decoded twice
+    leaders: dict[tuple, str] = {}  # file identity -> the sample whose decode the others wait for
+    followers: dict[str, tuple[tuple, StatKey | None]] = {}  # sample -> (identity, stat key)
+    cache_hits = linked = 0
     for i, sample_id in enumerate(present, 1):
         npz_path, json_path = sample_paths(scan.samples_dir, sample_id)
-        npz_key, json_key = stat_key(npz_path), stat_key(json_path)
+        identity, json_key = file_identity(npz_path), stat_key(json_path)
+        npz_key = identity[2:] if identity is not None else None
         pixels, window = cache.get_pixels(sample_id, npz_key), cache.get_window(sample_id, json_key)
         if pixels is not None:
+            cache_hits += 1
+        elif identity in known:
+            pixels, linked = known[identity], linked + 1
+            cache.put_pixels(sample_id, npz_key, *pixels)
+        if pixels is not None:
             fingerprints[sample_id] = pixels
+            if identity is not None:
+                known[identity] = pixels
         if window is not None:
             windows[sample_id] = tuple(window)
-        if pixels is None or window is None:
-            tasks.append((sample_id, None if pixels else npz_path, None if window else json_path, npz_key, json_key))
+        decode = pixels is None and (identity is None or identity not in leaders)
+        if pixels is None and not decode:
+            followers[sample_id] = (identity, npz_key)
+        elif decode and identity is not None:
+            leaders[identity] = sample_id
+        if decode or window is None:
+            tasks.append((sample_id, npz_path if decode else None, None if window else json_path, npz_key, json_key))
         else:
             done += 1
         if i % 1024 == 0:
             yield done, total
     yield done, total
     decoded = 0
+    npz_problems: dict[str, str] = {}
     sizes = [t[3][0] for t in tasks if t[1] is not None and t[3] is not None]
     pool = choose_pool(pool, len(sizes), sum(sizes) / max(1, len(sizes)))
     try:
@@ -190,6 +210,8 @@ def iter_fingerprints(root: str | os.PathLike, signal: str, version: int | None 
                 for path, result in ((npz_path, pixels), (json_path, window)):
                     if path is not None and isinstance(result, str):
                         problems.append(AuditProblem(sample_id, side[sample_id], result))
+                if npz_path is not None and isinstance(pixels, str):
+                    npz_problems[sample_id] = pixels
                 if npz_path is not None and not isinstance(pixels, str):
                     decoded += 1
                     fingerprints[sample_id] = pixels
@@ -199,11 +221,18 @@ def iter_fingerprints(root: str | os.PathLike, signal: str, version: int | None 
                     cache.put_window(sample_id, json_key, *window)
                 done += 1
                 yield done, total
+        for sample_id, (identity, npz_key) in followers.items():  # the same file as a decoded sample
+            leader = leaders[identity]
+            if leader in fingerprints:
+                fingerprints[sample_id], linked = fingerprints[leader], linked + 1
+                cache.put_pixels(sample_id, npz_key, *fingerprints[leader])
+            elif leader in npz_problems:
+                problems.append(AuditProblem(sample_id, side[sample_id], npz_problems[leader]))
     finally:  # also on cancel: what was fingerprinted so far is kept for the next run
         if save_cache:
             cache.save(keep=scan.complete_ids)
     return Fingerprints(signal, split.version, tuple(train), tuple(val), fingerprints, windows, problems, decoded,
-                        total - sum(1 for t in tasks if t[1] is not None), cache, scan.complete_ids)
+                        cache_hits, cache, scan.complete_ids, linked)
 
 
 def report_of(found: Fingerprints, near_threshold: int = DEFAULT_NEAR_THRESHOLD,
@@ -220,7 +249,7 @@ def report_of(found: Fingerprints, near_threshold: int = DEFAULT_NEAR_THRESHOLD,
         decoded=found.decoded, cache_hits=found.cache_hits,
         cache_path=str(cache.path) if cache.enabled else None, cache_note=cache.note,
         without_window=sum(1 for w in found.windows.values() if w[0] is not None and w[1] is None),
-        groups=tuple(groups), leaks_truncated=truncated,
+        groups=tuple(groups), leaks_truncated=truncated, linked=found.linked,
     )
 
 

@@ -43,6 +43,16 @@ def stat_key(path: str | os.PathLike) -> StatKey | None:
     return st.st_size, st.st_mtime_ns
 
 
+def file_identity(path: str | os.PathLike) -> tuple[int, int, int, int] | None:
+    """(device, inode, size, mtime_ns) of a file, following symlinks: hard links (``cp -l``) of
+    one file share it, so they share one fingerprint. None when it cannot be stat'ed."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
 def _inside(path: Path, folder: Path) -> bool:
     path, folder = os.path.realpath(path), os.path.realpath(folder)
     return os.path.commonpath([path, folder]) == folder
