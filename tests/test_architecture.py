@@ -9,7 +9,7 @@ from pathlib import Path
 
 CORE = Path(__file__).resolve().parents[1] / "specgui" / "core"
 QT_MODULES = {"PySide6", "pyqtgraph", "shiboken6", "PyQt5", "PyQt6", "qtpy"}
-TORCH_ALLOWED = {"dataset.py", "sanity.py", "sanity_checks.py", "sanity_distributed.py", "transforms.py"}
+TORCH_ALLOWED = {"audit_distributed.py", "dataset.py", "sanity.py", "sanity_checks.py", "sanity_distributed.py", "transforms.py"}
 
 
 def _imported_roots(path: Path) -> set[str]:

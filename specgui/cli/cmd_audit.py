@@ -8,6 +8,7 @@ problems and do not stop the audit. Exit 0 no leak, 1 leaks found, 2 bad usage o
 from __future__ import annotations
 
 import argparse
+import os
 
 from specgui.core.audit import AuditReport, audit_split
 from specgui.core.audit_groups import DEFAULT_PAIRS_PER_GROUP
@@ -74,6 +75,8 @@ def register(subparsers) -> None:
 
 
 def _audit(args) -> int:
+    if _under_torchrun():
+        return _audit_distributed(args)
     with collect_notes() as notes:
         bar = ProgressBar(f"audit {args.signal}")
         try:
@@ -84,6 +87,47 @@ def _audit(args) -> int:
         finally:
             bar.close()
         notes.add(report.cache_note)
+    return _print(args, report, notes)
+
+
+def _under_torchrun() -> bool:
+    try:
+        return int(os.environ.get("WORLD_SIZE", "1")) > 1
+    except ValueError:
+        return False
+
+
+def _audit_distributed(args) -> int:
+    """Under ``torchrun``: each rank fingerprints its shard; rank 0 prints the one report; every
+    rank exits with its status. torch loads only here."""
+    import torch.distributed as dist
+
+    from specgui.core.audit_distributed import audit_distributed
+    from specgui.core.sanity_distributed import init_from_env
+
+    world = init_from_env(use_cuda=False)  # gloo: the audit moves Python objects, not tensors
+    try:
+        with collect_notes() as notes:
+            bar = ProgressBar(f"audit {args.signal}", enabled=None if world.rank == 0 else False)
+            try:
+                report, leaks = audit_distributed(
+                    args.root, args.signal, args.version, near_threshold=args.near_threshold, workers=args.workers,
+                    use_cache=not args.no_cache, pool=args.pool, progress=bar.update,
+                    pairs_per_group=None if args.all_pairs else DEFAULT_PAIRS_PER_GROUP)
+            finally:
+                bar.close()
+            if report is not None:
+                notes.add(report.cache_note)
+                notes.add(f"fingerprinted on {world.world_size} ranks, searched on rank 0")
+        if report is not None:
+            _print(args, report, notes)
+        return EXIT_PROBLEMS if leaks else EXIT_OK
+    finally:
+        if dist.is_initialized():
+            dist.destroy_process_group()
+
+
+def _print(args, report: AuditReport, notes) -> int:
     if args.json:
         emit_json(payload(report, notes))
     else:
