@@ -16,6 +16,7 @@ ORDER = (
     ("view.md", "python benchmarks/bench_view.py"),
     ("gui.md", "python benchmarks/bench_gui.py"),
     ("audit.md", "python benchmarks/bench_audit.py"),
+    ("audit_scale.md", "python benchmarks/bench_audit_scale.py"),
 )
 
 INTRO = """# Benchmarks
