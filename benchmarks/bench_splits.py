@@ -38,10 +38,10 @@ sys.path[:0] = [str(REPO), str(SEED_DIR), str(REPO / "benchmarks")]
 
 import seed_splits  # noqa: E402
 
-from specgui.core.sample_index import new_complete_ids, scan_signal  # noqa: E402
-from specgui.core.split_json import dumps_split  # noqa: E402
-from specgui.core.split_version import read_split_version  # noqa: E402
-from specgui.core.splits import SplitManager  # noqa: E402
+from specgui.core.samples.index import new_complete_ids, scan_signal  # noqa: E402
+from specgui.core.splits.json_format import dumps_split  # noqa: E402
+from specgui.core.splits.version import read_split_version  # noqa: E402
+from specgui.core.splits.manager import SplitManager  # noqa: E402
 from machine_info import host_line  # noqa: E402
 
 GOAL_RATIO = 5.0

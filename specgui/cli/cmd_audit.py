@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 
-from specgui.core.audit import AuditReport, audit_split
-from specgui.core.audit_hashes import DEFAULT_NEAR_THRESHOLD, PHASH_BITS
-from specgui.core.audit_work import POOLS
+from specgui.core.audit.audit import AuditReport, audit_split
+from specgui.core.audit.hashes import DEFAULT_NEAR_THRESHOLD, PHASH_BITS
+from specgui.core.audit.work import POOLS
 
 from .errors import collect_notes, reports_core_errors
 from .output import EXIT_OK, EXIT_PROBLEMS, emit_json, say, to_jsonable

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from specgui.core.demo import MIN_SIZE, write_demo
+from specgui.core.demo.writer import MIN_SIZE, write_demo
 
 from .errors import reports_core_errors
 from .output import EXIT_OK, emit_json, say, to_jsonable

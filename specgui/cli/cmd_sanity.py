@@ -38,8 +38,8 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     # imported here, not at the top: torch loads only when this command runs
     from specgui.core.errors import DataRootError, SplitFileError
-    from specgui.core.sanity import iter_sanity_pass, plan_sanity_pass
-    from specgui.core.sanity_distributed import SanityConfigError, env_world, init_from_env, resolve_device
+    from specgui.core.sanity.run import iter_sanity_pass, plan_sanity_pass
+    from specgui.core.sanity.distributed import SanityConfigError, env_world, init_from_env, resolve_device
 
     world = env_world()
     joined = False

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from specgui.core.splits import ExtendPreview
+from specgui.core.splits.manager import ExtendPreview
 
 from .main_thread_gc import MainThreadGarbageCollector
 from .state.audit_controller import AuditController

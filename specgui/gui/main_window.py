@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
 
 from specgui import __version__
-from specgui.core.sample_status import SampleStatus
+from specgui.core.samples.status import SampleStatus
 
 from .app_state import AppState, split_select
 from .settings import AppSettings

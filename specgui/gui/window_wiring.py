@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
-from specgui.core.sample_loading import LoadedSample
+from specgui.core.samples.loading import LoadedSample
 
 from .app_state import AppState
 from .state.snapshot import SignalSnapshot

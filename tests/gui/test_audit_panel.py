@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from helpers import make_signal
-from specgui.core.splits import SplitManager
+from specgui.core.splits.manager import SplitManager
 
 from .conftest import WAIT_MS, select_and_wait
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from helpers import write_sample
-from specgui.core.sample_status import SampleStatus
-from specgui.core.splits import SplitManager
+from specgui.core.samples.status import SampleStatus
+from specgui.core.splits.manager import SplitManager
 from specgui.gui.models.sample_tree_model import StatusRole
 from specgui.gui.state.jobs import CheckedPreview
 from specgui.gui.widgets import dialogs

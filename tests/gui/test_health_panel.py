@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from helpers import make_signal, write_sample
-from specgui.core.splits import SplitManager
+from specgui.core.splits.manager import SplitManager
 from specgui.gui.state import check_jobs, health_controller
 from specgui.gui.state.health_controller import HealthController
 from specgui.gui.workers import WorkerPool

@@ -7,8 +7,8 @@ import threading
 import pytest
 
 from helpers import make_signal, write_sample
-from specgui.core.sample_status import SampleStatus
-from specgui.core.splits import SplitManager
+from specgui.core.samples.status import SampleStatus
+from specgui.core.splits.manager import SplitManager
 from specgui.gui.state import jobs, split_controller
 from specgui.gui.widgets import dialogs
 

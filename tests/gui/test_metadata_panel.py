@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from specgui.core.sample_labels import SampleLabels
-from specgui.core.sample_loading import LoadedSample, load_sample
+from specgui.core.samples.labels import SampleLabels
+from specgui.core.samples.loading import LoadedSample, load_sample
 from specgui.gui.views.metadata_panel import MAX_CHILDREN, MetadataPanel, box_summary, scalar_text
 from specgui.gui.views.spectrogram_view import SpectrogramView
 

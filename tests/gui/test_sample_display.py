@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from helpers import write_sample
-from specgui.core.sample_status import SampleStatus
+from specgui.core.samples.status import SampleStatus
 from specgui.gui.models.sample_tree_model import StatusRole
 from specgui.gui.state import jobs
 

@@ -10,8 +10,8 @@ import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from specgui.core.errors import SampleError
-from specgui.core.sample_labels import SampleLabels, parse_boxes
-from specgui.core.sample_loading import LoadedSample, load_sample
+from specgui.core.samples.labels import SampleLabels, parse_boxes
+from specgui.core.samples.loading import LoadedSample, load_sample
 from specgui.gui.views.boxes_item import BOX_RGB, HIGHLIGHT_RGB
 from specgui.gui.views.spectrogram_view import SpectrogramView
 from specgui.gui.views.view_settings import clean_view_settings

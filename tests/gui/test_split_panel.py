@@ -7,8 +7,8 @@ import json
 import pytest
 
 from helpers import write_sample
-from specgui.core.sample_status import SampleStatus
-from specgui.core.splits import SplitManager
+from specgui.core.samples.status import SampleStatus
+from specgui.core.splits.manager import SplitManager
 from specgui.gui.models.sample_tree_model import StatusRole
 from specgui.gui.state import snapshot as snapshot_module
 from specgui.gui.widgets import dialogs

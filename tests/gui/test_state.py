@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import make_signal
-from specgui.core.splits import SplitManager
+from specgui.core.splits.manager import SplitManager
 from specgui.gui.app_state import AppState
 
 from .conftest import WAIT_MS

@@ -88,7 +88,7 @@ class SyscallKiller:
 
 
 def run_crash(args: dict) -> None:
-    from specgui.core.splits import SplitManager
+    from specgui.core.splits.manager import SplitManager
 
     if args.get("copy_mode"):
         disable_symlinks()
@@ -136,7 +136,7 @@ def _install_lock_mode(mode: str) -> None:
             raise OSError(errno.ENOSYS, "flock not supported")
         fcntl.flock = no_flock
     elif mode == "none":
-        import specgui.core.splits as splits_module
+        import specgui.core.splits.manager as splits_module
 
         splits_module.split_lock = lambda *_a, **_k: contextlib.nullcontext()
 
@@ -145,9 +145,9 @@ def run_race(args: dict) -> None:
     import warnings
 
     from specgui.core.errors import SpecguiError, StaleSplitError
-    from specgui.core.splits import SplitManager
+    from specgui.core.splits.manager import SplitManager
 
-    import specgui.core.splits as splits_module
+    import specgui.core.splits.manager as splits_module
 
     warnings.simplefilter("ignore")
     _install_lock_mode(args.get("lock", "flock"))
@@ -203,7 +203,7 @@ def run_reader(args: dict) -> None:
     import warnings
 
     from seed_splits import SplitManager as SeedSplitManager  # the field's consumer
-    from specgui.core.splits import SplitManager
+    from specgui.core.splits.manager import SplitManager
 
     warnings.simplefilter("ignore")
     root, sig = Path(args["root"]), args["signal"]

@@ -3,7 +3,7 @@
 Both passes run long, so each job yields often (every ``yield`` is a cancel point for the
 worker) but reports at most ``1 / MIN_REPORT_S`` progress events a second: the others are
 yielded as ``None``, which the worker swallows. The window never imports torch: the sanity
-pass runs in a child process (:mod:`specgui.core.sanity_child`) that reports in JSON lines.
+pass runs in a child process (:mod:`specgui.core.sanity.child`) that reports in JSON lines.
 Expected failures (no split, a bad folder, CUDA asked for but gone) are returned as outcome
 values carrying the core's message; a cancel stops the sanity child, which stops its
 DataLoader workers first (or closes the audit's generator, which stops its thread pool).
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from specgui.core.errors import SpecguiError
-from specgui.core.sample_ids import unsafe_id_reason
-from specgui.core.sanity_child import ChildFailed, DevicesProbed, run_in_child  # noqa: F401 - DevicesProbed: for the panel
-from specgui.core.sanity_report import SanityReport
+from specgui.core.samples.ids import unsafe_id_reason
+from specgui.core.sanity.child import ChildFailed, DevicesProbed, run_in_child  # noqa: F401 - DevicesProbed: for the panel
+from specgui.core.sanity.report import SanityReport
 
 from .jobs import Progress, SampleOutcome, load_sample_job
 
@@ -105,7 +105,7 @@ def sanity_job(generation: int, signals_root: Path, signal: str, options: Sanity
 
 def audit_job(generation: int, signals_root: Path, signal: str, version: int | None, near_threshold: int):
     """Audit ``version`` (None: active) of ``signal`` for train/val leaks, on threads (never processes)."""
-    from specgui.core.audit import iter_audit
+    from specgui.core.audit.audit import iter_audit
 
     steps, throttle = iter_audit(signals_root, signal, version, near_threshold=near_threshold, pool="thread"), _Throttle()
     try:
@@ -146,7 +146,7 @@ class HealthOutcome:
 def health_job(generation: int, signals_root: Path, signal: str, version: int | None):
     """Split health of ``version`` (None: active) of ``signal``; reads sample JSONs and npz headers only."""
     yield Progress("Reading split health", 0, 1)  # a cancel point before any file is read
-    from specgui.core.split_health import split_health
+    from specgui.core.splits.health import split_health
 
     try:
         health = split_health(signals_root, signal, version)

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from specgui.core.audit_windows import leaking_new_samples
+from specgui.core.audit.windows import leaking_new_samples
 from specgui.core.errors import SpecguiError, StaleSplitError
-from specgui.core.sample_index import list_signals, resolve_signals_root
-from specgui.core.sample_loading import LoadedSample, load_sample
-from specgui.core.splits import ExtendPreview, SplitDiff, SplitManager, VersionSummary
+from specgui.core.samples.index import list_signals, resolve_signals_root
+from specgui.core.samples.loading import LoadedSample, load_sample
+from specgui.core.splits.manager import ExtendPreview, SplitDiff, SplitManager, VersionSummary
 
 from .snapshot import SignalSnapshot, build_snapshot
 
@@ -213,7 +213,7 @@ def set_active_job(signals_root: Path, signal: str, version: int):
 
 def diff_job(signals_root: Path, signal: str, a: int, b: int) -> DiffOutcome:
     """Diff ``a`` → ``b`` through the core's checked diff (frozen flags, val files missing on disk)."""
-    from specgui.core.split_health import checked_diff
+    from specgui.core.splits.health import checked_diff
 
     manager = SplitManager(signals_root)
     try:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
-from specgui.core.sample_index import SAMPLES_DIRNAME, SPLITS_DIRNAME
+from specgui.core.samples.index import SAMPLES_DIRNAME, SPLITS_DIRNAME
 
 DEBOUNCE_MS = 300
 POLL_MS = 15_000

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from specgui.core.sample_loading import LoadedSample
+from specgui.core.samples.loading import LoadedSample
 
 from .jobs import file_stamp
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 
 from specgui.core.errors import SpecguiError
-from specgui.core.sample_index import SPLITS_DIRNAME, SignalScan
-from specgui.core.sample_status import STATUS_ORDER, SampleStatus, signal_status
-from specgui.core.split_version import SplitVersion
-from specgui.core.splits import SplitManager
+from specgui.core.samples.index import SPLITS_DIRNAME, SignalScan
+from specgui.core.samples.status import STATUS_ORDER, SampleStatus, signal_status
+from specgui.core.splits.version import SplitVersion
+from specgui.core.splits.manager import SplitManager
 
 #: Status codes index this tuple: the arrays hold ``STATUSES.index(status)``.
 STATUSES: tuple[SampleStatus, ...] = STATUS_ORDER

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from specgui.core.splits import ExtendPreview
+from specgui.core.splits.manager import ExtendPreview
 
 from ..workers import WorkerPool
 from .jobs import (

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from specgui.core.sample_loading import LoadedSample
+from specgui.core.samples.loading import LoadedSample
 
 from .boxes_item import BoxesItem, describe_box
 from .colormaps import DEFAULT_COLORMAP, available_colormaps, get_colormap

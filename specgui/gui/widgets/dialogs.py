@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QMessageBox, QSpinBox, QWidget
 
-from specgui.core.splits import ExtendPreview
+from specgui.core.splits.manager import ExtendPreview
 
 from ..state.check_jobs import PairOutcome
 from ..state.jobs import DiffOutcome

@@ -12,7 +12,7 @@ from PySide6.QtCore import QStringListModel
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QHeaderView, QLabel, QListView,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from specgui.core.splits import ExtendPreview
+from specgui.core.splits.manager import ExtendPreview
 
 from .leak_text import describe_evidence
 

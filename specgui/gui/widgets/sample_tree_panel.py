@@ -14,7 +14,7 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
-from specgui.core.sample_status import SampleStatus
+from specgui.core.samples.status import SampleStatus
 
 from ..models.sample_tree_model import KeyRole, SampleTreeModel
 from ..models.tree_navigation import find_status, neighbour_ids, step

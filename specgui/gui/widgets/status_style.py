@@ -7,7 +7,7 @@ from functools import lru_cache
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 
-from specgui.core.sample_status import SampleStatus
+from specgui.core.samples.status import SampleStatus
 
 COLORS = {
     SampleStatus.TRAIN: "#3b82f6",
