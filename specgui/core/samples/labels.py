@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from dataclasses import dataclass, field
@@ -11,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import SampleError
-from .spectrogram_file import check_inside, open_regular
+from ..fs import check_inside, read_json
 
 #: Sample JSON larger than this is refused unread (field files are a few KB).
 MAX_JSON_BYTES = 16 * 1024 * 1024
@@ -54,31 +53,7 @@ def load_sample_labels(
 
 
 def _read_json_object(path: Path) -> dict:
-    try:
-        with open_regular(path) as fh:  # a FIFO or device would hang or never end
-            blob = fh.read(MAX_JSON_BYTES + 1)
-    except FileNotFoundError:
-        raise SampleError(path, "file not found") from None
-    except PermissionError:
-        raise SampleError(path, "permission denied") from None
-    except IsADirectoryError:
-        raise SampleError(path, "is a folder, not a JSON file") from None
-    except OSError as exc:
-        raise SampleError(path, f"cannot read: {exc.strerror or exc}") from None
-    if len(blob) > MAX_JSON_BYTES:
-        raise SampleError(path, f"larger than {MAX_JSON_BYTES // (1024 * 1024)} MB; refused unread")
-    try:
-        text = blob.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SampleError(path, f"not UTF-8 text (byte {exc.start})") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SampleError(path, f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-    except RecursionError:
-        raise SampleError(path, "JSON nested too deeply") from None
-    except ValueError as exc:  # e.g. an integer literal over Python's 4300-digit limit
-        raise SampleError(path, f"unreadable JSON value: {exc}") from None
+    data = read_json(path, SampleError, MAX_JSON_BYTES)
     if not isinstance(data, dict):
         raise SampleError(path, f"expected a JSON object, found {type(data).__name__}")
     return data

@@ -7,11 +7,9 @@ refused from its header alone.
 
 from __future__ import annotations
 
-import errno
 import io
 import math
 import os
-import stat
 import zipfile
 import zlib
 from pathlib import Path
@@ -27,6 +25,7 @@ except ImportError:  # pragma: no cover - isal is a dependency, but keep working
     _INFLATE_ERRORS = (zlib.error,)
 
 from ..errors import SampleError
+from ..fs import check_inside, open_regular, read_npy_header
 
 SPECTROGRAM_KEY = "spectrogram"
 _MEMBER = SPECTROGRAM_KEY + ".npy"
@@ -43,38 +42,6 @@ def max_spectrogram_bytes() -> int:
         except ValueError:
             pass
     return DEFAULT_MAX_SPECTROGRAM_BYTES
-
-
-def check_inside(path: Path, root: Path | None) -> None:
-    """Refuse a symlinked file whose target lies outside ``root`` (the data folder)."""
-    if root is None or not os.path.islink(path):
-        return
-    target = os.path.realpath(path)
-    real_root = os.path.realpath(root)
-    if os.path.commonpath([target, real_root]) != real_root:
-        raise SampleError(path, f"is a symlink to {target}, outside the data folder {real_root}")
-
-
-def open_regular(path: Path) -> io.BufferedReader:
-    """Open ``path`` for binary reading, refusing anything but a regular file.
-
-    Opened non-blocking first, so a FIFO cannot hang the open and a device such as
-    ``/dev/zero`` cannot feed an endless read; a folder raises :class:`IsADirectoryError`.
-    """
-    nonblock = getattr(os, "O_NONBLOCK", 0)
-    fd = os.open(path, os.O_RDONLY | nonblock | getattr(os, "O_BINARY", 0))
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
-        if not stat.S_ISREG(mode):
-            raise SampleError(path, "is not a regular file (a pipe, device or socket); refused unread")
-        if nonblock:
-            os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
 
 
 def load_spectrogram(
@@ -111,6 +78,23 @@ def load_spectrogram(
         raise SampleError(path, f"cannot read npz: {exc}") from None
 
 
+def npz_image_shape(npz_path: Path, root: Path | None = None) -> tuple[int, int]:
+    """(rows, cols) from the ``spectrogram`` array header, decompressing only its first bytes."""
+    check_inside(npz_path, root)
+    try:
+        with open_regular(npz_path) as fh, zipfile.ZipFile(fh) as archive, archive.open(_MEMBER) as member:
+            shape, _fortran, _dtype = read_npy_header(member, npz_path, f"'{SPECTROGRAM_KEY}'")
+    except SampleError:
+        raise
+    except KeyError:
+        raise SampleError(npz_path, f"no '{SPECTROGRAM_KEY}' array") from None
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError, RuntimeError) as exc:
+        raise SampleError(npz_path, f"cannot read the array header: {exc}") from None
+    if len(shape) != 2 or min(shape) <= 0:
+        raise SampleError(npz_path, f"'{SPECTROGRAM_KEY}' has shape {shape}, expected 2-D")
+    return int(shape[0]), int(shape[1])
+
+
 def _read_member(archive: zipfile.ZipFile, path: Path, limit: int) -> np.ndarray:
     names = archive.namelist()
     if _MEMBER not in names:
@@ -128,7 +112,7 @@ def _read_member(archive: zipfile.ZipFile, path: Path, limit: int) -> np.ndarray
     raw = fp.read(min(info.compress_size, _HEAD_READ))
     head = _inflate_lib.decompressobj(-15).decompress(raw, _MAX_HEADER) if deflated else raw[:_MAX_HEADER]
     header_stream = io.BytesIO(head)
-    shape, fortran_order, dtype = _read_header(header_stream, path)
+    shape, fortran_order, dtype = read_npy_header(header_stream, path, "'spectrogram'")
     nbytes = _check_array_header(shape, dtype, path, limit)
     total = header_stream.tell() + nbytes
     wanted = info.compress_size if deflated else min(info.compress_size, total)
@@ -183,16 +167,3 @@ def _check_array_header(shape, dtype: np.dtype, path: Path, limit: int) -> int:
     if nbytes == 0:
         raise SampleError(path, f"'spectrogram' is empty (shape {shape})")
     return nbytes
-
-
-def _read_header(stream, path: Path) -> tuple[tuple[int, ...], bool, np.dtype]:
-    fmt = np.lib.format
-    try:
-        major, _minor = fmt.read_magic(stream)
-        if major == 1:
-            return fmt.read_array_header_1_0(stream)
-        if major in (2, 3):
-            return fmt.read_array_header_2_0(stream)
-    except Exception as exc:  # numpy's header parser also raises TokenError, SyntaxError...
-        raise SampleError(path, f"'spectrogram' has a bad array header: {type(exc).__name__}: {exc}") from None
-    raise SampleError(path, f"'spectrogram' uses unknown npy format version {major}")

@@ -12,7 +12,6 @@ files are missing, which the seed's loader skipped silently so val shrank unnoti
 from __future__ import annotations
 
 import os
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from ..audit.audit import open_signal, read_split
 from ..errors import SampleError, SplitFileError
 from ..samples.ids import sample_paths
 from ..samples.labels import load_sample_labels
-from ..samples.spectrogram_file import SPECTROGRAM_KEY, check_inside
+from ..samples.spectrogram_file import npz_image_shape
 from .manager import SplitDiff, SplitManager
 
 FRACTION_BINS = 20  # width/height histograms over 0..1 of the image
@@ -88,23 +87,6 @@ class SplitHealth:
     def drift_max(self) -> float | None:
         values = [v for v in self.drift.values() if v is not None]
         return max(values) if values else None
-
-
-def npz_image_shape(npz_path: Path, bound: Path | None = None) -> tuple[int, int]:
-    """(rows, cols) from the ``spectrogram`` array header, decompressing only its first bytes."""
-    check_inside(npz_path, bound)
-    try:
-        with zipfile.ZipFile(npz_path) as archive, archive.open(SPECTROGRAM_KEY + ".npy") as member:
-            major, _minor = np.lib.format.read_magic(member)
-            reader = np.lib.format.read_array_header_1_0 if major == 1 else np.lib.format.read_array_header_2_0
-            shape, _fortran, _dtype = reader(member)
-    except KeyError:
-        raise SampleError(npz_path, f"no '{SPECTROGRAM_KEY}' array") from None
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError, RuntimeError) as exc:
-        raise SampleError(npz_path, f"cannot read the array header: {exc}") from None
-    if len(shape) != 2 or min(shape) <= 0:
-        raise SampleError(npz_path, f"'spectrogram' has shape {shape}, expected 2-D")
-    return int(shape[0]), int(shape[1])
 
 
 def image_shape(metadata: dict, npz_path: Path, bound: Path | None = None) -> tuple[int, int]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import os
 import stat
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from ..atomic_files import create_exclusive, point_link
 from ..errors import SplitFileError, SplitLockError
+from ..fs import read_json
 from .json_format import dumps_split
 from .version import VERSION_FILE_RE, SplitVersion, read_split_version, version_file_name
 
@@ -67,9 +67,8 @@ def read_active_pointer(splits_dir: Path) -> ActivePointer:
     if not stat.S_ISREG(info.st_mode):
         return ActivePointer(None, "broken", f"{active}: not a file or symlink")
     try:
-        with open(active, "rb") as fh:
-            version = json.loads(fh.read()).get("version")
-    except (OSError, ValueError, AttributeError, RecursionError):
+        version = read_json(active, SplitFileError).get("version")
+    except (SplitFileError, AttributeError):
         return ActivePointer(None, "broken", f"{active}: plain copy that is not a valid split file")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         return ActivePointer(None, "broken", f"{active}: plain copy with no valid 'version'")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SplitFileError
+from ..fs import check_inside, read_json
 from ..samples.ids import all_ids_safe, unsafe_id_reason
 
 VERSION_FILE_RE = re.compile(r"^v([1-9][0-9]{0,8})\.json$")
@@ -108,50 +107,12 @@ def _duplicates(ids: list[str]) -> list[str]:
     return sorted(set(dupes))
 
 
-def _read_regular_file(path: Path) -> bytes:
-    """All bytes of ``path`` if it is a regular file; a FIFO would hang, ``/dev/zero`` never end."""
-    nonblock = getattr(os, "O_NONBLOCK", 0)
-    fd = os.open(path, os.O_RDONLY | nonblock | getattr(os, "O_BINARY", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise SplitFileError(path, "is not a regular file (a folder, pipe or device); refused unread")
-        if nonblock:
-            os.set_blocking(fd, True)
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            return fh.read()
-    finally:
-        os.close(fd)
-
-
-def _refuse_escaping_link(path: Path) -> None:
-    """A version file that is a symlink must stay in its folder: one elsewhere is never read."""
-    if os.path.islink(path):
-        target = os.path.realpath(path)
-        if os.path.dirname(target) != os.path.realpath(path.parent):
-            raise SplitFileError(path, f"is a symlink to {target}, outside the splits folder; refused unread")
-
-
 def decode_split_file(path: Path) -> object:
-    """The decoded JSON of a split file; :class:`SplitFileError` if unreadable or malformed."""
-    _refuse_escaping_link(Path(path))
-    try:
-        blob = _read_regular_file(path)
-    except FileNotFoundError:
-        raise SplitFileError(path, "file not found") from None
-    except PermissionError:
-        raise SplitFileError(path, "permission denied") from None
-    except OSError as exc:
-        raise SplitFileError(path, f"cannot read: {exc.strerror or exc}") from None
-    try:
-        return json.loads(blob)
-    except UnicodeDecodeError:
-        raise SplitFileError(path, "not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise SplitFileError(path, f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-    except RecursionError:
-        raise SplitFileError(path, "JSON nested too deeply") from None
-    except ValueError as exc:  # e.g. an integer literal over Python's 4300-digit limit
-        raise SplitFileError(path, f"unreadable JSON value: {exc}") from None
+    """The decoded JSON of a split file; :class:`SplitFileError` if unreadable or malformed.
+    A version file that is a symlink must stay in its folder: one elsewhere is never read."""
+    path = Path(path)
+    check_inside(path, path.parent, SplitFileError, "the splits folder")
+    return read_json(path, SplitFileError)
 
 
 def read_split_version(path: str | os.PathLike, expected_version: int | None = None) -> SplitVersion:

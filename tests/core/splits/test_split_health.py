@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from specgui.core.splits.health import checked_diff, image_shape, js_distance, npz_image_shape, split_health
+from specgui.core.samples.spectrogram_file import npz_image_shape
+from specgui.core.splits.health import checked_diff, image_shape, js_distance, split_health
 from specgui.core.splits.manager import SplitManager
 from tests.core.audit.test_audit_helpers import write_pixels, write_split
 
