@@ -17,7 +17,6 @@ audit goes on without it.
 from __future__ import annotations
 
 import os
-import warnings
 from collections import defaultdict
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -26,14 +25,14 @@ from .cache import AuditCache, stat_key
 from .hashes import DEFAULT_NEAR_THRESHOLD, PHASH_BITS, hashes_to_words, near_pairs
 from .windows import capture_overlaps, leaking_new_samples
 from .work import POOLS, choose_pool, run_checks
-from ..errors import SplitNotFoundError, SplitStateError
+from ..errors import SplitStateError
+from ..layout import SPLITS_DIRNAME
 from ..samples.ids import sample_paths
 from ..samples.index import FileState
-from ..splits.version import SplitVersion
-from ..splits.manager import RecoveredActiveWarning, SplitManager, open_signal
+from ..splits.manager import open_signal
+from ..splits.resolve import read_split
 
-__all__ = ["AuditProblem", "AuditReport", "Leak", "audit_split", "iter_audit", "leaking_new_samples",
-           "open_signal", "read_split"]
+__all__ = ["AuditProblem", "AuditReport", "Leak", "audit_split", "iter_audit", "leaking_new_samples"]
 
 LEAK_KINDS = ("exact", "near", "capture")
 
@@ -85,19 +84,6 @@ class AuditReport:
         return counts
 
 
-def read_split(manager: SplitManager, signal: str, version: int | None) -> SplitVersion:
-    """``version`` of ``signal``, or the active one (a recovered ``active.json`` warns, as in
-    :class:`SplitManager`); raises :class:`SplitNotFoundError` when there is none."""
-    if version is not None:
-        return manager.read_version(signal, version)
-    resolution = manager.resolve_active(signal)
-    if resolution.recovered:
-        warnings.warn(resolution.note, RecoveredActiveWarning, stacklevel=3)
-    if resolution.version is None:
-        raise SplitNotFoundError(manager.splits_dir(signal) / "active.json", f"{signal} has no split yet")
-    return resolution.version
-
-
 def _check_threshold(near_threshold: int) -> int:
     if isinstance(near_threshold, bool) or not isinstance(near_threshold, int) or not 0 <= near_threshold <= PHASH_BITS:
         raise SplitStateError(None, f"near threshold must be an integer 0..{PHASH_BITS}, got {near_threshold!r}")
@@ -119,7 +105,7 @@ def iter_audit(root: str | os.PathLike, signal: str, version: int | None = None,
     if pool not in POOLS:
         raise SplitStateError(None, f"pool must be one of {POOLS}, got {pool!r}")
     manager, signal_dir = open_signal(root, signal)
-    split = read_split(manager, signal, version)
+    split = read_split(signal_dir / SPLITS_DIRNAME, signal, version, stacklevel=3)
     train, val = split.train, split.val
     scan = manager.scan(signal)
     cache = AuditCache(signal_dir, folder=cache_dir, data_root=root, enabled=use_cache)

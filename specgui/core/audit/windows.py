@@ -18,8 +18,6 @@ from pathlib import Path
 
 from .cache import AuditCache, stat_key
 from ..errors import SampleError
-from ..samples.ids import sample_paths
-from ..samples.index import SAMPLES_DIRNAME
 from ..samples.labels import load_sample_labels
 from ..splits.manager import SplitManager
 
@@ -111,13 +109,14 @@ def leaking_new_samples(manager: SplitManager, signal: str, preview, *, use_cach
     if not preview.added or not preview.parent_version:
         return []
     val = manager.read_version(signal, preview.parent_version).val
-    signal_dir = manager.signal_dir(signal)
+    paths = manager.paths(signal)
+    signal_dir = paths.signal_dir
     cache = AuditCache(signal_dir, folder=cache_dir, data_root=manager.base_dir, enabled=use_cache)
 
     def windows_of(ids) -> dict[str, Window]:
         found = {}
         for sample_id in ids:
-            json_path = sample_paths(signal_dir / SAMPLES_DIRNAME, sample_id)[1]
+            json_path = paths.sample_paths(sample_id)[1]
             try:
                 found[sample_id] = read_window(json_path, manager.base_dir, cache, sample_id)
             except SampleError:

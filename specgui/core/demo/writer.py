@@ -23,7 +23,7 @@ import numpy as np
 
 from .signals import DYNAMIC_RANGE_DB, KINDS, render
 from ..errors import DataRootError
-from ..samples.index import SAMPLES_DIRNAME
+from ..layout import SAMPLES_DIRNAME, SIGNALS_DIRNAME
 from ..splits.manager import SplitManager
 
 #: Per kind: centre frequency (MHz), sample rate (MHz), capture site.
@@ -126,7 +126,7 @@ def write_demo(root: str | os.PathLike, *, signals: int = 3, samples: int = 40, 
 def _prepare_root(root: Path, force: bool) -> Path:
     if root.exists() and not root.is_dir():
         raise DataRootError(root, "exists and is not a folder")
-    signals_root = root / "signals"
+    signals_root = root / SIGNALS_DIRNAME
     if signals_root.exists() and not signals_root.is_dir():
         raise DataRootError(signals_root, "exists and is not a folder")
     if signals_root.is_dir() and not _is_empty(signals_root) and not force:

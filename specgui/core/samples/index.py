@@ -14,12 +14,9 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import DataRootError
+from ..layout import SAMPLES_DIRNAME, SPLITS_DIRNAME
 from .ids import JSON_SUFFIX, NPZ_SUFFIX, all_ids_safe, unsafe_id_reason
 from .stems import complete_stems_not_in, sorted_stems
-
-SAMPLES_DIRNAME = "samples"
-SPLITS_DIRNAME = "splits"
-
 
 class FileState(str, enum.Enum):
     """Which of a sample's two files are on disk."""
@@ -146,17 +143,6 @@ def _scan_names(signal_dir: Path, names: list[str]) -> SignalScan:
         json_missing=tuple(sorted(npz_set - complete)),
         unsafe_names=tuple(unsafe),
     )
-
-
-def resolve_signals_root(root: str | Path) -> Path:
-    """The folder holding one subfolder per signal: ``root/signals`` if present, else ``root``."""
-    root = Path(root)
-    if not root.exists():
-        raise DataRootError(root, "folder not found")
-    if not root.is_dir():
-        raise DataRootError(root, "not a folder")
-    nested = root / "signals"
-    return nested if nested.is_dir() else root
 
 
 def list_signals(signals_root: str | Path) -> list[str]:

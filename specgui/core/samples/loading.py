@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..layout import SignalPaths
 from .ids import sample_paths
 from .labels import SampleLabels, check_boxes_inside, load_sample_labels
 from .spectrogram_file import load_spectrogram
@@ -30,7 +31,7 @@ def load_sample(samples_dir: str | Path, sample_id: str, *, root: str | Path | N
     symlinked sample file may point.
     """
     npz_path, json_path = sample_paths(samples_dir, sample_id)
-    bound = Path(root) if root is not None else Path(samples_dir).parent.parent
+    bound = Path(root) if root is not None else SignalPaths.of_samples_dir(samples_dir).signals_root
     labels = load_sample_labels(json_path, root=bound)
     pixels = load_spectrogram(npz_path, root=bound)
     check_boxes_inside(labels.boxes, pixels.shape, json_path)

@@ -21,7 +21,7 @@ from ..samples.ids import unsafe_id_reason
 from ..samples.index import FileState, SignalScan
 from ..samples.loading import load_sample
 from .report import SPLITS, Problem
-from ..splits.store import read_active_pointer
+from ..splits.resolve import version_or_active
 from ..splits.version import decode_split_file, read_split_version, split_problems, version_file_name
 from ..splits.manager import SplitManager
 
@@ -46,17 +46,8 @@ def read_membership(manager: SplitManager, signal: str, version: int | None = No
     :class:`SplitFileError` when the file is unreadable or malformed beyond single IDs.
     """
     splits_dir = manager.splits_dir(signal)
-    notes: list[str] = []
-    if version is None:
-        pointer = read_active_pointer(splits_dir)
-        if pointer.problem is None and pointer.version is not None:
-            version = pointer.version
-        else:
-            resolution = manager.resolve_active(signal)
-            if resolution.version is None:
-                raise SplitNotFoundError(splits_dir / "active.json", f"{signal} has no split yet")
-            version = resolution.version.version
-            notes.append(resolution.note or f"active.json unusable; using v{version}")
+    version, note = version_or_active(splits_dir, signal, version)
+    notes: list[str] = [note] if note else []
     path = splits_dir / version_file_name(version)
     if not path.is_file():
         raise SplitNotFoundError(path, f"split version v{version} does not exist")

@@ -4,7 +4,8 @@
 scripts import ``SplitManager`` (and friends) from it, so the package re-exports them.
 """
 
-from .manager import RecoveredActiveWarning, SplitManager, initial_membership, open_signal, utc_timestamp
+from .manager import SplitManager, initial_membership, open_signal, utc_timestamp
+from .resolve import RecoveredActiveWarning
 from .results import ActiveResolution, ExtendPreview, SplitDiff, VersionSummary
 from .version import SplitVersion
 

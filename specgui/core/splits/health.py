@@ -17,12 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ..audit.audit import open_signal, read_split
 from ..errors import SampleError, SplitFileError
 from ..samples.ids import sample_paths
 from ..samples.labels import load_sample_labels
 from ..samples.spectrogram_file import npz_image_shape
-from .manager import SplitDiff, SplitManager
+from .manager import SplitDiff, SplitManager, open_signal
+from .resolve import read_split
 
 FRACTION_BINS = 20  # width/height histograms over 0..1 of the image
 HEATMAP_BINS = 16  # box centres on a 16x16 grid, row 0 = top of the image (highest frequency)
@@ -216,7 +216,7 @@ def _val_change_warning(diff: SplitDiff) -> str | None:
 def split_health(root: str | os.PathLike, signal: str, version: int | None = None) -> SplitHealth:
     """Health of ``version`` (default: the active one) of ``signal``; reads JSON (and npz headers)."""
     manager, _ = open_signal(root, signal)
-    split = read_split(manager, signal, version)
+    split = read_split(manager.splits_dir(signal), signal, version, stacklevel=3)
     train_ids, val_ids, number = split.train, split.val, split.version
     scan = manager.scan(signal)
     complete = scan.complete_ids

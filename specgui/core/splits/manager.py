@@ -19,28 +19,23 @@ from ..errors import (
     DataRootError,
     SplitFileError,
     SplitLockError,
-    SplitNotFoundError,
     SplitStateError,
     SplitVersionExistsError,
     StaleSplitError,
 )
 from ..samples.ids import unsafe_id_reason
-from ..samples.index import SPLITS_DIRNAME, SignalScan, list_signals, new_complete_ids, resolve_signals_root, scan_signal
+from ..layout import ACTIVE_NAME, SignalPaths, resolve_signals_root, signals_root_of
+from ..samples.index import SignalScan, list_signals, new_complete_ids, scan_signal
 from .store import (
-    ACTIVE_NAME,
-    highest_valid_version,
     point_active,
     read_active_pointer,
     split_lock,
     version_numbers,
     write_new_version,
 )
+from .resolve import RecoveredActiveWarning, read_split, read_version, resolve_active
 from .results import ActiveResolution, ExtendPreview, SplitDiff, VersionSummary
 from .version import SplitVersion, read_split_version, version_file_name
-
-
-class RecoveredActiveWarning(UserWarning):
-    """``active.json`` was missing or broken; the highest valid version was used instead."""
 
 
 def utc_timestamp() -> str:
@@ -74,19 +69,22 @@ class SplitManager:
     """Train/validation split versions of each signal under a signals root."""
 
     def __init__(self, training_data_dir: str | Path):
-        base = Path(training_data_dir)
-        nested = base / "signals"
-        self.base_dir = nested if nested.is_dir() else base
+        self.base_dir = signals_root_of(training_data_dir)
+        self._paths: dict[str, SignalPaths] = {}
 
     # -- paths -------------------------------------------------------------------------
+    def paths(self, signal_name: str) -> SignalPaths:
+        """The signal's folders; its name is checked the first time it is asked for."""
+        paths = self._paths.get(signal_name)
+        if paths is None:
+            paths = self._paths[signal_name] = SignalPaths.of(self.base_dir, signal_name)
+        return paths
+
     def signal_dir(self, signal_name: str) -> Path:
-        reason = unsafe_id_reason(signal_name)
-        if reason is not None:
-            raise DataRootError(self.base_dir, f"bad signal name: {reason.replace('sample ID', 'name')}")
-        return self.base_dir / signal_name
+        return self.paths(signal_name).signal_dir
 
     def splits_dir(self, signal_name: str) -> Path:
-        return self.signal_dir(signal_name) / SPLITS_DIRNAME
+        return self.paths(signal_name).splits_dir
 
     def scan(self, signal_name: str) -> SignalScan:
         """One directory pass over the signal's samples."""
@@ -94,26 +92,11 @@ class SplitManager:
 
     # -- reading -----------------------------------------------------------------------
     def read_version(self, signal_name: str, version: int) -> SplitVersion:
-        path = self.splits_dir(signal_name) / version_file_name(version)
-        if not path.exists():
-            raise SplitNotFoundError(path, f"split version v{version} does not exist")
-        return read_split_version(path, version)
+        return read_version(self.splits_dir(signal_name), version)
 
     def resolve_active(self, signal_name: str) -> ActiveResolution:
         """The active version; when ``active.json`` is missing or broken, the highest valid one."""
-        splits_dir = self.splits_dir(signal_name)
-        pointer = read_active_pointer(splits_dir)
-        if pointer.problem is None and pointer.version is not None:
-            return ActiveResolution(read_split_version(splits_dir / version_file_name(pointer.version), pointer.version))
-        fallback = highest_valid_version(splits_dir)
-        if fallback is None:
-            if version_numbers(splits_dir):
-                raise SplitFileError(splits_dir, f"{pointer.problem}, and no version file is readable")
-            if pointer.kind == "missing":
-                return ActiveResolution(None)
-            raise SplitFileError(splits_dir, f"{pointer.problem}, and there are no version files")
-        note = f"{pointer.problem}; using v{fallback.version}, the highest valid version"
-        return ActiveResolution(fallback, recovered=True, note=note)
+        return resolve_active(self.splits_dir(signal_name))
 
     def get_active_split_version(self, signal_name: str) -> int:
         """The active version number, 0 when the signal has no split yet."""
@@ -122,12 +105,7 @@ class SplitManager:
 
     def get_split(self, signal_name: str, version: int | None = None) -> tuple[list[str], list[str]]:
         """(train IDs, val IDs) of ``version``, or of the active version."""
-        if version is not None:
-            split = self.read_version(signal_name, version)
-        else:
-            split = self._resolve_active_warning(signal_name).version
-            if split is None:
-                raise SplitNotFoundError(self.splits_dir(signal_name) / "active.json", "no split exists yet")
+        split = read_split(self.splits_dir(signal_name), signal_name, version, stacklevel=2)
         return list(split.train), list(split.val)
 
     def get_pending_samples(self, signal_name: str) -> list[str]:
@@ -178,7 +156,7 @@ class SplitManager:
         self._refuse_existing(signal_name, splits_dir)
         ids = self.scan(signal_name).complete
         if not ids:
-            raise SplitStateError(self.signal_dir(signal_name) / "samples", f"no samples found for {signal_name}")
+            raise SplitStateError(self.paths(signal_name).samples_dir, f"no samples found for {signal_name}")
         self._prepare_splits_dir(splits_dir)
         with split_lock(splits_dir):
             remove_stale_temps(splits_dir)
@@ -246,7 +224,7 @@ class SplitManager:
             if expected_parent not in (None, 0):
                 raise StaleSplitError(splits_dir, expected_parent, 0)
             if not self.scan(signal_name).complete_ids:
-                raise SplitStateError(self.signal_dir(signal_name) / "samples", f"no samples found for {signal_name}")
+                raise SplitStateError(self.paths(signal_name).samples_dir, f"no samples found for {signal_name}")
         self._prepare_splits_dir(splits_dir)
         with split_lock(splits_dir):
             remove_stale_temps(splits_dir)
@@ -255,7 +233,7 @@ class SplitManager:
                 raise StaleSplitError(splits_dir, expected_parent, preview.parent_version)
             if parent is None:
                 if not preview.added:
-                    raise SplitStateError(self.signal_dir(signal_name) / "samples", f"no samples found for {signal_name}")
+                    raise SplitStateError(self.paths(signal_name).samples_dir, f"no samples found for {signal_name}")
                 return self._create_initial_locked(signal_name, splits_dir, preview.added, 0.2, 42, None)
             if preview.is_noop:
                 if preview.note:  # a broken active.json is repaired even with nothing to add

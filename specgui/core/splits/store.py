@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Iterator
 from ..atomic_files import create_exclusive, point_link
 from ..errors import SplitFileError, SplitLockError
 from ..fs import read_json
+from ..layout import ACTIVE_NAME
 from .json_format import dumps_split
 from .version import VERSION_FILE_RE, SplitVersion, read_split_version, version_file_name
 
 if TYPE_CHECKING:
     import filelock
 
-ACTIVE_NAME = "active.json"
 LOCK_NAME = ".specgui.lock"
 #: How long a split operation waits for another writer before giving up.
 LOCK_TIMEOUT_S = 60.0

@@ -8,7 +8,8 @@ from pathlib import Path
 from ..atomic_files import stale_temps
 from ..errors import SplitFileError
 from ..samples.index import scan_signal
-from .store import ACTIVE_NAME, read_active_pointer, version_numbers
+from ..layout import ACTIVE_NAME
+from .store import read_active_pointer, version_numbers
 from .version import decode_split_file, split_problems, version_file_name
 
 

@@ -35,7 +35,6 @@ from torch.utils.data import DataLoader, Dataset
 
 from ..errors import SampleError
 from ..samples.ids import JSON_SUFFIX, NPZ_SUFFIX, check_sample_id
-from ..samples.index import SAMPLES_DIRNAME
 from ..samples.loading import load_sample
 from ..splits.manager import SplitManager
 from .transforms import Compose, RandomHorizontalFlip, RandomVerticalFlip
@@ -222,7 +221,7 @@ def create_data_loaders(
     """
     manager = SplitManager(training_data_dir)
     train_ids, val_ids = manager.get_split(signal_name, split_version)
-    samples_dir = manager.signal_dir(signal_name) / SAMPLES_DIRNAME
+    samples_dir = manager.paths(signal_name).samples_dir
     logger.info("Loading split of %s: %d train, %d val", signal_name, len(train_ids), len(val_ids))
     train_set = SpectrogramDataset(samples_dir, train_ids, train_transform, output=output, strict=strict)
     val_set = SpectrogramDataset(samples_dir, val_ids, output=output, strict=strict)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from specgui.core.errors import SpecguiError
+from specgui.core.layout import SignalPaths
 from specgui.core.samples.ids import unsafe_id_reason
 from specgui.core.sanity.child import ChildFailed, DevicesProbed, run_in_child  # noqa: F401 - DevicesProbed: for the panel
 from specgui.core.sanity.report import SanityReport
@@ -123,7 +124,7 @@ def audit_job(generation: int, signals_root: Path, signal: str, version: int | N
 
 def load_pair_job(generation: int, signals_root: Path, signal: str, leak) -> PairOutcome:
     """Load the train and the val sample of ``leak`` for the side-by-side view."""
-    samples_dir = signals_root / signal / "samples"
+    samples_dir = SignalPaths(signals_root / signal).samples_dir
     outcomes = []
     for sample_id in (leak.train, leak.val):
         reason = unsafe_id_reason(sample_id)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from specgui.core.audit.windows import leaking_new_samples
 from specgui.core.errors import SpecguiError, StaleSplitError
-from specgui.core.samples.index import list_signals, resolve_signals_root
+from specgui.core.layout import SignalPaths, resolve_signals_root
+from specgui.core.samples.index import list_signals
 from specgui.core.samples.loading import LoadedSample, load_sample
 from specgui.core.splits.manager import ExtendPreview, SplitDiff, SplitManager, VersionSummary
 
@@ -150,10 +151,10 @@ def load_sample_job(samples_dir: Path, signal: str, sample_id: str) -> SampleOut
 def preload_sample_job(root: Path, signal: str, sample_id: str) -> SampleOutcome:
     """Load one sample of the folder ``root`` before its scan has resolved the signals root."""
     try:
-        signal_dir = SplitManager(resolve_signals_root(root)).signal_dir(signal)  # refuses '..' and the like
+        paths = SignalPaths.of(resolve_signals_root(root), signal)  # refuses '..' and the like
     except SpecguiError as exc:
         return SampleOutcome(signal, sample_id, message=str(exc), path=exc.path)
-    return load_sample_job(signal_dir / "samples", signal, sample_id)
+    return load_sample_job(paths.samples_dir, signal, sample_id)
 
 
 def list_versions_job(generation: int, signals_root: Path, signal: str) -> VersionsOutcome:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from specgui.core.layout import SignalPaths
+
 from ..workers import WorkerPool
 from .jobs import SampleOutcome, load_sample_job, preload_sample_job
 from .sample_cache import SampleCache
@@ -85,7 +87,7 @@ class SampleController(QObject):
     def _keep_loaded(self, key: tuple[str, str], outcome: SampleOutcome) -> bool:
         """Cache a loaded sample if it comes from the open folder, and show it if it is wanted;
         False (and nothing kept) when it was read from a folder no longer open."""
-        if self._signals_root is None or outcome.sample.npz_path.parent.parent.parent != self._signals_root:
+        if self._signals_root is None or SignalPaths.of_samples_dir(outcome.sample.npz_path.parent).signals_root != self._signals_root:
             return False
         self.cache.put(key, outcome.sample, outcome.stamp)
         if self._failed.pop(key, None) is not None:
@@ -122,7 +124,7 @@ class SampleController(QObject):
         if key in self._in_flight or key in self._preloading or self._signals_root is None:
             return  # already coming: the result is matched against the wanted key
         self._in_flight.add(key)
-        samples_dir = self._signals_root / key[0] / "samples"
+        samples_dir = SignalPaths(self._signals_root / key[0]).samples_dir
         self._pool.run(load_sample_job, samples_dir, key[0], key[1],
                        returned=self._on_load_returned, aborted=self._on_load_aborted, priority=priority)
 

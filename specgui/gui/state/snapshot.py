@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from specgui.core.errors import SpecguiError
-from specgui.core.samples.index import SPLITS_DIRNAME, SignalScan
+from specgui.core.layout import SignalPaths
+from specgui.core.samples.index import SignalScan
 from specgui.core.samples.status import STATUS_ORDER, SampleStatus, signal_status
 from specgui.core.splits.version import SplitVersion
 from specgui.core.splits.manager import SplitManager
@@ -37,7 +38,7 @@ def can_write(path: Path) -> bool:
 
 def write_block_reason(signal_dir: Path) -> str | None:
     """Why split changes are impossible for this signal, or None when they are possible."""
-    splits = signal_dir / SPLITS_DIRNAME
+    splits = SignalPaths(signal_dir).splits_dir
     target = splits if splits.is_dir() else signal_dir
     if not target.is_dir():
         return f"{target}: folder not found"
@@ -63,7 +64,7 @@ class SignalSnapshot:
 
     @property
     def samples_dir(self) -> Path:
-        return self.signal_dir / "samples"
+        return SignalPaths(self.signal_dir).samples_dir
 
     def counts(self) -> dict[SampleStatus, int]:
         return count_statuses(self.codes)

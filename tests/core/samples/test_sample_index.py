@@ -7,7 +7,8 @@ import os
 import pytest
 
 from specgui.core.errors import DataRootError
-from specgui.core.samples.index import FileState, list_signals, resolve_signals_root, scan_signal
+from specgui.core.layout import resolve_signals_root
+from specgui.core.samples.index import FileState, list_signals, scan_signal
 from tests.helpers import write_sample
 
 
