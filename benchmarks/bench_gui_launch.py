@@ -57,7 +57,7 @@ def child(root: str, t_spawn: float, baseline: bool) -> None:
     with Lateness() as late:
         state.request_extend_preview("bulk")
         (preview,) = wait_signal(state.splits.extend_previewed)
-        state.request_extend(preview)
+        state.splits.extend(preview)
         wait_signal(state.scans.signal_updated, lambda snap: snap.name == "bulk" and snap.active_version == preview.new_version)
         wait_until(state.idle)
         settle()
@@ -70,7 +70,7 @@ def child(root: str, t_spawn: float, baseline: bool) -> None:
     from specgui.gui.state.check_jobs import SanityOptions
 
     with Lateness() as late:
-        state.request_sanity_pass(FIELD_SIGNAL, SanityOptions(device="cpu"))
+        state.sanity.start(FIELD_SIGNAL, SanityOptions(device="cpu"))
         wait_signal(state.sanity.pass_finished, timeout_ms=300_000)
         settle()
     stalls["sanity pass of the field signal (its own process loads torch)"] = late.worst_ms()

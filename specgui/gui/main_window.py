@@ -27,7 +27,7 @@ from .widgets.job_progress import JobProgress
 from .widgets.sample_tree_panel import SampleTreePanel
 from .widgets.sanity_panel import SanityPanel
 from .widgets.split_panel import SplitPanel
-from .window_wiring import WindowWiring
+from .window_wiring import WindowParts, WindowWiring
 
 WINDOW_TITLE = "specgui"
 SPLITTERS = ("main", "center", "right")
@@ -71,7 +71,10 @@ class MainWindow(QMainWindow):
         self.add_panel("Leak audit", self.audit_panel)
         self.health_panel = HealthPanel()
         self.add_panel("Split health", self.health_panel)
-        self.wiring = WindowWiring(self, state)
+        self.wiring = WindowWiring(WindowParts(
+            self.tree_panel, self.view, self.metadata, self.split_panel, self.job_progress, self.sanity_panel,
+            self.audit_panel, self.health_panel, self.access_label, self.statusBar(), self.settings,
+            self.setWindowTitle), state, parent=self)
         self._restore_settings()
 
     # -- extension point -----------------------------------------------------------------
@@ -156,7 +159,7 @@ class MainWindow(QMainWindow):
 
     def select_on_open(self, spec: str) -> None:
         """Select ``SIGNAL/SAMPLE_ID`` once the folder has been scanned."""
-        self.wiring.pending_select = split_select(spec)
+        self.wiring.select_after_scan(*split_select(spec))
 
     def open_root(self, root: str) -> None:
         self.view.clear()
