@@ -17,14 +17,15 @@ from pathlib import Path
 from ..atomic_files import remove_stale_temps
 from ..errors import (
     DataRootError,
+    NoSamplesError,
     SplitFileError,
     SplitLockError,
     SplitStateError,
     SplitVersionExistsError,
     StaleSplitError,
 )
-from ..samples.ids import unsafe_id_reason
 from ..layout import ACTIVE_NAME, SignalPaths, resolve_signals_root, signals_root_of
+from ..samples.ids import unsafe_id_reason
 from ..samples.index import SignalScan, list_signals, new_complete_ids, scan_signal
 from .store import (
     point_active,
@@ -86,9 +87,35 @@ class SplitManager:
     def splits_dir(self, signal_name: str) -> Path:
         return self.paths(signal_name).splits_dir
 
+    def samples_dir(self, signal_name: str) -> Path:
+        return self.paths(signal_name).samples_dir
+
     def scan(self, signal_name: str) -> SignalScan:
         """One directory pass over the signal's samples."""
         return scan_signal(self.signal_dir(signal_name))
+
+    # -- the original backend's helpers, kept for code that calls them ---------------------
+    # Thin aliases over the methods above: same values and types as the seed's (a ``Path``,
+    # a sorted ``list[str]``), with specgui's name check (an unsafe name raises instead of
+    # pointing outside the signals root).
+    def _get_signal_dir(self, signal_name: str) -> Path:
+        """``base_dir / signal_name``."""
+        return self.signal_dir(signal_name)
+
+    def _get_splits_dir(self, signal_name: str) -> Path:
+        """``{signal}/splits``."""
+        return self.splits_dir(signal_name)
+
+    def _get_samples_dir(self, signal_name: str) -> Path:
+        """``{signal}/samples``."""
+        return self.samples_dir(signal_name)
+
+    def _list_sample_ids(self, signal_name: str) -> list[str]:
+        """Sorted IDs that have both an ``.npz`` and a ``.json`` ([] with no samples folder)."""
+        return list(self.scan(signal_name).complete)
+
+    def _no_samples(self, signal_name: str) -> NoSamplesError:
+        return NoSamplesError(self.samples_dir(signal_name), signal_name)
 
     # -- reading -----------------------------------------------------------------------
     def read_version(self, signal_name: str, version: int) -> SplitVersion:
@@ -114,6 +141,28 @@ class SplitManager:
         if active is None:
             return list(self.scan(signal_name).complete)
         return new_complete_ids(self.signal_dir(signal_name), active.train, active.val)
+
+    def get_split_summary(self, signal_name: str) -> dict:
+        """The split state in the labeling backend's words, from one listing of the samples.
+
+        ``total_samples``: complete samples on disk; ``pending_samples``: those in neither
+        train nor val of the active version; ``train_count`` / ``val_count``: the active
+        version's lists; ``active_version``: its number, None (and 0 counts) with no split.
+        """
+        complete = self.scan(signal_name).complete
+        active = self._resolve_active_warning(signal_name).version
+        if active is None:
+            return {"total_samples": len(complete), "pending_samples": len(complete),
+                    "train_count": 0, "val_count": 0, "active_version": None}
+        known = set(active.train)
+        known.update(active.val)
+        return {
+            "total_samples": len(complete),
+            "pending_samples": sum(1 for sample_id in complete if sample_id not in known),
+            "train_count": len(active.train),
+            "val_count": len(active.val),
+            "active_version": active.version,
+        }
 
     def list_versions(self, signal_name: str) -> list[VersionSummary]:
         """Every version file with its metadata, oldest first; unreadable ones carry ``problem``."""
@@ -156,7 +205,7 @@ class SplitManager:
         self._refuse_existing(signal_name, splits_dir)
         ids = self.scan(signal_name).complete
         if not ids:
-            raise SplitStateError(self.paths(signal_name).samples_dir, f"no samples found for {signal_name}")
+            raise self._no_samples(signal_name)
         self._prepare_splits_dir(splits_dir)
         with split_lock(splits_dir):
             remove_stale_temps(splits_dir)
@@ -164,7 +213,7 @@ class SplitManager:
 
     def _require_signal(self, signal_name: str) -> None:
         if not self.signal_dir(signal_name).is_dir():
-            raise SplitStateError(self.signal_dir(signal_name), f"no signal folder for {signal_name}")
+            raise NoSamplesError(self.signal_dir(signal_name), signal_name, "no signal folder")
 
     @staticmethod
     def _prepare_splits_dir(splits_dir: Path) -> None:
@@ -224,7 +273,7 @@ class SplitManager:
             if expected_parent not in (None, 0):
                 raise StaleSplitError(splits_dir, expected_parent, 0)
             if not self.scan(signal_name).complete_ids:
-                raise SplitStateError(self.paths(signal_name).samples_dir, f"no samples found for {signal_name}")
+                raise self._no_samples(signal_name)
         self._prepare_splits_dir(splits_dir)
         with split_lock(splits_dir):
             remove_stale_temps(splits_dir)
@@ -233,7 +282,7 @@ class SplitManager:
                 raise StaleSplitError(splits_dir, expected_parent, preview.parent_version)
             if parent is None:
                 if not preview.added:
-                    raise SplitStateError(self.paths(signal_name).samples_dir, f"no samples found for {signal_name}")
+                    raise self._no_samples(signal_name)
                 return self._create_initial_locked(signal_name, splits_dir, preview.added, 0.2, 42, None)
             if preview.is_noop:
                 if preview.note:  # a broken active.json is repaired even with nothing to add
