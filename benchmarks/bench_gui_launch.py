@@ -67,7 +67,7 @@ def child(root: str, t_spawn: float, baseline: bool) -> None:
         wait_until(lambda: len(window.tree_panel.model.signal_rows(0).visible) < len(window.tree_panel.model.signal_rows(0).ids))
         settle()
     stalls["filter the IDs (typing 'ab')"] = late.worst_ms()
-    from specgui.gui.state.check_jobs import SanityOptions
+    from specgui.app.check_jobs import SanityOptions
 
     with Lateness() as late:
         state.sanity.start(FIELD_SIGNAL, SanityOptions(device="cpu"))

@@ -24,7 +24,7 @@ from .state.live_watch import POLL_MS, LiveWatcher
 from .state.sample_controller import SampleController
 from .state.sanity_controller import SanityController
 from .state.scan_controller import ScanController
-from .state.snapshot import SignalSnapshot
+from specgui.app.snapshot import SignalSnapshot
 from .state.split_controller import SplitController
 from .workers import WorkerPool
 

@@ -18,7 +18,7 @@ from specgui.core.samples.loading import LoadedSample
 
 from .app_state import AppState
 from .settings import AppSettings
-from .state.snapshot import SignalSnapshot
+from specgui.app.snapshot import SignalSnapshot
 from .views.metadata_panel import MetadataPanel
 from .views.spectrogram_view import SpectrogramView
 from .widgets.audit_panel import AuditPanel

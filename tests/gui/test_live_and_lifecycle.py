@@ -9,7 +9,8 @@ import pytest
 from helpers import make_signal, write_sample
 from specgui.core.samples.status import SampleStatus
 from specgui.core.splits.manager import SplitManager
-from specgui.gui.state import jobs, split_controller
+from specgui.app import jobs
+from specgui.gui.state import split_controller
 from specgui.gui.widgets import dialogs
 
 from .conftest import WAIT_MS, select_and_wait

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import specgui.gui.state.jobs as jobs
+import specgui.app.jobs as jobs
 from specgui.gui.app_state import AppState
 
 from .conftest import WAIT_MS, current_ids

@@ -8,7 +8,7 @@ import numpy as np
 
 from specgui.core.samples.status import SampleStatus
 
-from ..state.snapshot import STATUSES, SignalSnapshot, count_statuses
+from specgui.app.snapshot import STATUSES, SignalSnapshot, count_statuses
 
 
 class SignalRows:

@@ -12,7 +12,7 @@ from PySide6.QtCore import QModelIndex
 
 from specgui.core.samples.status import SampleStatus
 
-from ..state.snapshot import CODE
+from specgui.app.snapshot import CODE
 from .sample_tree_model import SampleTreeModel
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from ..workers import WorkerPool
-from .check_jobs import AuditOutcome, PairOutcome, audit_job, load_pair_job
+from specgui.app.check_jobs import AuditOutcome, PairOutcome, audit_job, load_pair_job
 from .pass_runner import PassRunner
 
 PAIR_PRIORITY = 10  # as the selected sample's load: someone is waiting to see it

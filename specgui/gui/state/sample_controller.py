@@ -15,8 +15,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from specgui.core.layout import SignalPaths
 
 from ..workers import WorkerPool
-from .jobs import SampleOutcome, load_sample_job, preload_sample_job
-from .sample_cache import SampleCache
+from specgui.app.jobs import SampleOutcome, load_sample_job, preload_sample_job
+from specgui.app.sample_cache import SampleCache
 
 LOAD_PRIORITY = 10  # ahead of scans in the pool's queue
 PREFETCH_PRIORITY = 5

@@ -18,7 +18,7 @@ from specgui.core.samples.loading import LoadedSample
 
 from .boxes_item import BoxesItem, describe_box
 from .colormaps import DEFAULT_COLORMAP, available_colormaps, get_colormap
-from .spectrogram_axes import AxesMapping, format_value, mapping_from_metadata, missing_real_unit_fields
+from specgui.core.samples.axes import AxesMapping, format_value, mapping_from_metadata, missing_real_unit_fields
 from .spectrogram_canvas import SpectrogramCanvas
 from .view_settings import DEFAULT_LEVELS, auto_levels, clean_view_settings
 

@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from specgui.core.samples.status import SampleStatus
 
-from ..state.snapshot import SignalSnapshot
-from .status_style import MEANING, status_icon
+from specgui.app.snapshot import SignalSnapshot
+from ..status_style import MEANING, status_icon
 
 
 class StatusLegend(QWidget):

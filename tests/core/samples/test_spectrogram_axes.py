@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from specgui.gui.views.spectrogram_axes import (
+from specgui.core.samples.axes import (
     AxesMapping,
     RealBox,
     decimals_for,

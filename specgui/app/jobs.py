@@ -9,10 +9,10 @@ the abort flag set. Qt-free.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from specgui.core.audit.windows import leaking_new_samples
+from specgui.core.audit.checked_preview import check_extend
 from specgui.core.errors import SpecguiError, StaleSplitError
 from specgui.core.layout import SignalPaths, resolve_signals_root
 from specgui.core.samples.index import list_signals
@@ -72,27 +72,6 @@ class SplitOutcome:
     message: str = ""
     error: str | None = None
     stale: bool = False
-
-
-@dataclass(frozen=True)
-class CheckedPreview(ExtendPreview):
-    """An extend preview plus its new samples whose capture window overlaps or touches a val
-    sample's: ``leaks`` holds ``(new_id, val_id, evidence)``; ``leak_note`` says why the
-    check could not run, if it could not."""
-
-    leaks: tuple = ()
-    leak_note: str | None = None
-
-    @property
-    def leaking_ids(self) -> tuple[str, ...]:
-        return tuple(sorted({new_id for new_id, _, _ in self.leaks}))
-
-    def without(self, excluded) -> ExtendPreview:
-        """The preview to write when ``excluded`` new samples are left out (they stay pending)."""
-        gone = set(excluded)
-        kept = tuple(s for s in self.added if s not in gone)
-        return ExtendPreview(self.signal, self.parent_version, self.new_version if kept else self.parent_version,
-                             kept, self.train_count - (len(self.added) - len(kept)), self.val_count, self.note)
 
 
 @dataclass(frozen=True)
@@ -166,17 +145,12 @@ def list_versions_job(generation: int, signals_root: Path, signal: str) -> Versi
 
 
 def preview_extend_job(signals_root: Path, signal: str, exclude: tuple[str, ...]):
-    """What extending the active version would write now, and which new samples leak (writes nothing)."""
-    manager = SplitManager(signals_root)
+    """What extending the active version would write now (``exclude`` held back), and which
+    new samples leak into val (writes nothing)."""
     try:
-        preview = manager.preview_extend(signal, exclude=exclude)
+        return check_extend(SplitManager(signals_root), signal, hold_back=exclude)
     except SpecguiError as exc:
         return SplitOutcome(signal, "preview", error=str(exc))
-    checked = CheckedPreview(**{f: getattr(preview, f) for f in preview.__dataclass_fields__})
-    try:
-        return replace(checked, leaks=tuple(leaking_new_samples(manager, signal, preview)))
-    except SpecguiError as exc:  # an unreadable val version: still offer the extend, say why unchecked
-        return replace(checked, leak_note=f"the capture-window leak check could not run: {exc}")
 
 
 def extend_job(signals_root: Path, preview: ExtendPreview):
