@@ -91,6 +91,18 @@ def current_world() -> WorldInfo | None:
     return WorldInfo(dist.get_rank(), dist.get_world_size(), local)
 
 
+def wants_cuda(spec: str | None) -> bool:
+    """Whether the device ``spec`` ("auto", "cpu", "cuda", "cuda:N") means a CUDA device here."""
+    spec = (spec or "auto").lower()
+    return spec.startswith("cuda") or (spec == "auto" and torch.cuda.is_available())
+
+
+def leave_process_group(joined: bool) -> None:
+    """Leave the process group :func:`init_from_env` joined (nothing when it joined none)."""
+    if joined and dist.is_initialized():
+        dist.destroy_process_group()
+
+
 def init_from_env(use_cuda: bool) -> WorldInfo | None:
     """Join the ``torchrun`` job (NCCL for CUDA, else gloo); None when not under torchrun."""
     info = env_world()
