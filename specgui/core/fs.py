@@ -58,19 +58,24 @@ def open_regular(path: Path, error: type[SpecguiError] = SampleError) -> io.Buff
         raise
 
 
+def open_problem(exc: OSError, what: str) -> str:
+    """What went wrong opening a file, in the words every reader uses (``what``: "a JSON file")."""
+    if isinstance(exc, FileNotFoundError):
+        return "file not found"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, IsADirectoryError):
+        return f"is a folder, not {what}"
+    return f"cannot read: {exc.strerror or exc}"
+
+
 def read_json(path: Path, error: type[SpecguiError] = SampleError, max_bytes: int | None = None) -> object:
     """The decoded JSON (UTF-8, a BOM allowed) of the regular file ``path``; ``error`` otherwise."""
     try:
         with open_regular(path, error) as fh:
             blob = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise error(path, "file not found") from None
-    except PermissionError:
-        raise error(path, "permission denied") from None
-    except IsADirectoryError:
-        raise error(path, "is a folder, not a JSON file") from None
     except OSError as exc:
-        raise error(path, f"cannot read: {exc.strerror or exc}") from None
+        raise error(path, open_problem(exc, "a JSON file")) from None
     if max_bytes is not None and len(blob) > max_bytes:
         raise error(path, f"larger than {max_bytes // _MB} MB; refused unread")
     try:

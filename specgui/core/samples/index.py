@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import DataRootError
-from ..layout import SAMPLES_DIRNAME, SPLITS_DIRNAME
+from ..layout import SAMPLES_DIRNAME, SignalPaths
 from .ids import JSON_SUFFIX, NPZ_SUFFIX, all_ids_safe, unsafe_id_reason
 from .stems import complete_stems_not_in, sorted_stems
 
@@ -41,11 +41,11 @@ class SignalScan:
 
     @property
     def samples_dir(self) -> Path:
-        return self.signal_dir / SAMPLES_DIRNAME
+        return SignalPaths(self.signal_dir).samples_dir
 
     @property
     def splits_dir(self) -> Path:
-        return self.signal_dir / SPLITS_DIRNAME
+        return SignalPaths(self.signal_dir).splits_dir
 
     @functools.cached_property
     def symlinked(self) -> frozenset[str]:

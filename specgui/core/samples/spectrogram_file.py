@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - isal is a dependency, but keep working
     _INFLATE_ERRORS = (zlib.error,)
 
 from ..errors import SampleError
-from ..fs import check_inside, open_regular, read_npy_header
+from ..fs import check_inside, open_problem, open_regular, read_npy_header
 
 SPECTROGRAM_KEY = "spectrogram"
 _MEMBER = SPECTROGRAM_KEY + ".npy"
@@ -64,12 +64,8 @@ def load_spectrogram(
             return _read_member(archive, path, limit)
     except SampleError:
         raise
-    except FileNotFoundError:
-        raise SampleError(path, "file not found") from None
-    except PermissionError:
-        raise SampleError(path, "permission denied") from None
-    except IsADirectoryError:
-        raise SampleError(path, "is a folder, not an .npz file") from None
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+        raise SampleError(path, open_problem(exc, "an .npz file")) from None
     except zipfile.BadZipFile as exc:
         raise SampleError(path, f"not a valid npz (zip) file: {exc}") from None
     except (*_INFLATE_ERRORS, EOFError) as exc:
