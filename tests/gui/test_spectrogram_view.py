@@ -15,17 +15,17 @@ from specgui.core.sample_loading import LoadedSample, load_sample
 from specgui.gui.views.boxes_item import BOX_RGB, HIGHLIGHT_RGB
 from specgui.gui.views.spectrogram_view import SpectrogramView
 from specgui.gui.views.view_settings import clean_view_settings
+from tests.conftest import TORCHSIG_ABSENT, TORCHSIG_DIR
 
 pytestmark = pytest.mark.gui
 
-TORCHSIG = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "torchsig-sample"
 WINDOW = {"window_start_sec": 12.45, "window_duration_sec": 0.1, "center_freq_mhz": 825.0, "sample_rate_mhz": 20.0}
 
 
 def torchsig(signal: str, sample_id: str) -> LoadedSample:
-    if not TORCHSIG.is_dir():
-        pytest.skip("../shared/data/torchsig-sample is not present")
-    return load_sample(TORCHSIG / signal / "samples", sample_id)
+    if not TORCHSIG_DIR.is_dir():
+        pytest.skip(TORCHSIG_ABSENT)
+    return load_sample(TORCHSIG_DIR / signal / "samples", sample_id)
 
 
 def synthetic(pixels: np.ndarray, boxes=(), sample_id: str = "synthetic", **extra) -> LoadedSample:
