@@ -29,6 +29,7 @@ class WindowWiring(QObject):
         super().__init__(window)
         self.window, self.state = window, state
         self.pending_select: tuple[str, str | None] | None = None  # from --select
+        self._select_after_scan = False  # a folder was just opened: show a sample, not a black plot
         self._metadata_after_paint: LoadedSample | None = None
         tree, splits, view = window.tree_panel, window.split_panel, window.view
 
@@ -134,6 +135,7 @@ class WindowWiring(QObject):
 
     # -- facts ---------------------------------------------------------------------------
     def _on_root_opened(self, signals_root: str) -> None:
+        self._select_after_scan = True
         self.window.setWindowTitle(f"{signals_root} — specgui")
         self.window.settings.set_last_root(str(self.state.scans.root or signals_root))
 
@@ -148,11 +150,23 @@ class WindowWiring(QObject):
             if not self.window.tree_panel.select(*wanted):
                 self._on_status_message(f"--select: {'/'.join(filter(None, wanted))} is not in this folder")
                 return
+        elif self._select_after_scan:
+            self._select_first_view()
+        self._select_after_scan = False
         total = sum(len(s.ids) for s in snapshots)
         self._on_status_message(f"{len(snapshots)} signal(s), {total:,} sample(s)")
         if not snapshots:
             self.window.view.show_error("No signal folders here. Open training_data/ or training_data/signals/.",
                                         str(self.state.scans.signals_root or ""))
+
+    def _select_first_view(self) -> None:
+        """A folder just opened with nothing selected: its remembered sample, else the first one."""
+        tree = self.window.tree_panel
+        if tree.current_key() is not None or self.state.scans.root is None:
+            return
+        remembered = self.window.settings.last_sample(str(self.state.scans.root))
+        if remembered is None or not tree.select(*remembered):
+            tree.select_first_sample()
 
     def _on_signal_updated(self, snapshot: SignalSnapshot) -> None:
         self.window.tree_panel.update_snapshot(snapshot)
