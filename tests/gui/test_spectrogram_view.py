@@ -14,7 +14,7 @@ from specgui.core.sample_labels import SampleLabels, parse_boxes
 from specgui.core.sample_loading import LoadedSample, load_sample
 from specgui.gui.views.boxes_item import BOX_RGB, HIGHLIGHT_RGB
 from specgui.gui.views.spectrogram_view import SpectrogramView
-from specgui.gui.views.view_settings import clean_view_settings
+from specgui.gui.views.view_settings import SESSION_PERCENTILES, clean_view_settings
 from tests.conftest import TORCHSIG_ABSENT, TORCHSIG_DIR
 
 pytestmark = pytest.mark.gui
@@ -200,7 +200,7 @@ def test_the_first_sample_sets_robust_levels_that_the_next_samples_keep(qtbot, v
     first[0, 0] = 255  # a hot pixel must not stretch the range
     show(qtbot, view, synthetic(first))
     low, high = view.canvas.levels()
-    expected = np.percentile(first[::2, ::2], (1.0, 99.5))
+    expected = np.percentile(first[::2, ::2], SESSION_PERCENTILES)
     assert (low, high) == tuple(float(v) for v in expected) and 20 <= low < 25 and high == 200.0
     assert tuple(view.image_item.getLevels()) == (low, high)
     show(qtbot, view, synthetic(np.full((64, 64), 100, np.uint8)))  # another sample: the same levels

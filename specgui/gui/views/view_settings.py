@@ -13,7 +13,7 @@ import numpy as np
 
 AXES_MODES = ("pixels", "real")
 DEFAULT_LEVELS = (0.0, 255.0)  # the full uint8 range: shown until a first sample is fitted
-SESSION_PERCENTILES = (1.0, 99.5)  # the first sample of a session sets the levels every sample keeps
+SESSION_PERCENTILES = (1.0, 99.9)  # the first sample of a session sets the levels every sample keeps
 SETTING_KEYS = ("colormap", "levels", "levels_set_by_hand", "auto_levels", "axes_mode", "labels_shown")
 
 
