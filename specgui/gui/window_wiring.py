@@ -55,7 +55,8 @@ class WindowWiring(QObject):
     def __init__(self, parts: WindowParts, state: AppState, parent: QObject | None = None):
         super().__init__(parent)
         self.window, self.state = parts, state
-        self._select_after_scan: tuple[str, str | None] | None = None  # from --select
+        self._pending_select: tuple[str, str | None] | None = None  # from --select
+        self._select_after_scan = False  # a folder was just opened: show a sample, not a black plot
         self._metadata_after_paint: LoadedSample | None = None
         tree, splits, view = parts.tree_panel, parts.split_panel, parts.view
 
@@ -137,9 +138,9 @@ class WindowWiring(QObject):
         state.health.health_cancelled.connect(health.show_cancelled)
         state.health.running_changed.connect(health.set_running)
 
-    def select_after_scan(self, signal: str, sample_id: str | None) -> None:
+    def select_when_scanned(self, signal: str, sample_id: str | None) -> None:
         """Select ``signal`` (and ``sample_id``) once the folder being opened is scanned."""
-        self._select_after_scan = (signal, sample_id)
+        self._pending_select = (signal, sample_id)
 
     # -- intents that need the state's answer first ----------------------------------------
     def _on_signal_requested(self, signal: str) -> None:
@@ -165,6 +166,7 @@ class WindowWiring(QObject):
 
     # -- facts ---------------------------------------------------------------------------
     def _on_root_opened(self, signals_root: str) -> None:
+        self._select_after_scan = True
         self.window.set_title(f"{signals_root} — specgui")
         self.window.settings.set_last_root(str(self.state.scans.root or signals_root))
 
@@ -174,16 +176,28 @@ class WindowWiring(QObject):
 
     def _on_signals_scanned(self, snapshots: tuple[SignalSnapshot, ...]) -> None:
         self.window.tree_panel.show_snapshots(snapshots)
-        if self._select_after_scan is not None:
-            wanted, self._select_after_scan = self._select_after_scan, None
+        if self._pending_select is not None:
+            wanted, self._pending_select = self._pending_select, None
             if not self.window.tree_panel.select(*wanted):
                 self._on_status_message(f"--select: {'/'.join(filter(None, wanted))} is not in this folder")
                 return
+        elif self._select_after_scan:
+            self._select_first_view()
+        self._select_after_scan = False
         total = sum(len(s.ids) for s in snapshots)
         self._on_status_message(f"{len(snapshots)} signal(s), {total:,} sample(s)")
         if not snapshots:
             self.window.view.show_error("No signal folders here. Open training_data/ or training_data/signals/.",
                                         str(self.state.scans.signals_root or ""))
+
+    def _select_first_view(self) -> None:
+        """A folder just opened with nothing selected: its remembered sample, else the first one."""
+        tree = self.window.tree_panel
+        if tree.current_key() is not None or self.state.scans.root is None:
+            return
+        remembered = self.window.settings.last_sample(str(self.state.scans.root))
+        if remembered is None or not tree.select(*remembered):
+            tree.select_first_sample()
 
     def _on_signal_updated(self, snapshot: SignalSnapshot) -> None:
         self.window.tree_panel.update_snapshot(snapshot)

@@ -92,7 +92,8 @@ def test_quitting_cancels_and_waits_for_running_workers(qtbot, open_window, sign
         return real(samples_dir, sample_id, **kwargs)
 
     monkeypatch.setattr(jobs, "load_sample", slow_load)
-    window = open_window(signals_root)
+    window = open_window(signals_root, wait=False)  # the first sample's load is the slow one too
+    qtbot.waitUntil(lambda: window.tree_panel.model.rowCount() > 0, timeout=WAIT_MS)
     scan = window.state.pool.run(endless_scan, long=True)
     window.tree_panel.select("beta", "b02")
     qtbot.waitUntil(loading.is_set, timeout=WAIT_MS)

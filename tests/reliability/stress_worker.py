@@ -199,16 +199,36 @@ def _whole(data: object) -> bool:
             and data.get("val_count") == len(data.get("val_samples") or []))
 
 
+class _PlainJsonReader:
+    """Where ../shared/seed is absent: the field's consumer read by hand (open active.json, json.load)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def get_split(self, signal: str) -> tuple[list, list]:
+        with open(self.root / signal / "splits" / "active.json") as fh:
+            data = json.load(fh)
+        return data["train_samples"], data["val_samples"]
+
+
+def _seed_reader(root: Path):
+    """The seed's SplitManager (the field's consumer) where ../shared/seed is present."""
+    try:
+        from seed_splits import SplitManager as SeedSplitManager
+    except ImportError:
+        return _PlainJsonReader(root)
+    return SeedSplitManager(str(root))
+
+
 def run_reader(args: dict) -> None:
     import warnings
 
-    from seed_splits import SplitManager as SeedSplitManager  # the field's consumer
     from specgui.core.splits.manager import SplitManager
 
     warnings.simplefilter("ignore")
     root, sig = Path(args["root"]), args["signal"]
     splits = root / sig / "splits"
-    ours, seed = SplitManager(root), SeedSplitManager(str(root))
+    ours, seed = SplitManager(root), _seed_reader(root)
     reads, failures, parsed = 0, [], set()
     _sleep_until(args["start_at"])
     while time.time() < args["stop_at"]:

@@ -109,6 +109,13 @@ class SampleTreePanel(QWidget):
         self._set_current(index)
         return True
 
+    def select_first_sample(self) -> bool:
+        """Make the first shown sample of the first signal that shows one current."""
+        for signal in range(self.model.signal_count()):
+            if self.model.shown_count(signal):  # 0 when folded or filtered out
+                return self._set_current(self.model.row_index(signal, 0))
+        return False
+
     def step(self, delta: int) -> bool:
         """Move ``delta`` samples down (up if negative) through every signal in order."""
         return self._set_current(step(self.model, self.tree.currentIndex(), delta))

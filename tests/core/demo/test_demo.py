@@ -144,6 +144,20 @@ def test_deterministic_for_a_seed_and_different_for_another(tmp_path):
         assert archive.infolist()[0].compress_type == zipfile.ZIP_STORED  # --plain
 
 
+def test_the_help_says_what_samples_writes_and_the_totals_follow_it(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["demo", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "samples per signal (default 40); the first signal gets M/8 more (1 to 5)" in help_text
+    assert "pending" in help_text
+    for samples, extra in ((3, 1), (30, 3), (48, 5)):
+        main(["demo", str(tmp_path / str(samples)), "--signals", "2", "--samples", str(samples),
+              "--size", "32", "32", "--json"])
+        data = json.loads(capsys.readouterr().out)
+        assert data["total_samples"] == 2 * samples + extra
+        assert [s["pending"] for s in data["signals"]] == [extra, samples]  # the last signal: no split yet
+
+
 def test_cli_json_and_text(tmp_path, capsys):
     code = main(["demo", str(tmp_path / "d"), "--signals", "2", "--samples", "3", "--size", "32", "40", "--json"])
     data = json.loads(capsys.readouterr().out)

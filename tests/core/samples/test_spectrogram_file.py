@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -133,3 +134,16 @@ def test_corrupted_pixel_data_fails_the_crc(tmp_path):
     path.write_bytes(bytes(blob))
     with pytest.raises(SampleError, match="CRC"):
         load_spectrogram(path)
+
+
+def test_the_generated_stand_in_has_the_torchsig_samples_shape():
+    """tests/torchsig_like.py mirrors ../shared/data/torchsig-sample (checked where it is present)."""
+    from tests.conftest import TORCHSIG_ABSENT, TORCHSIG_DIR
+    from tests.torchsig_like import COUNTS, SIDE
+
+    if not TORCHSIG_DIR.is_dir():
+        pytest.skip(TORCHSIG_ABSENT)
+    assert {p.name: len(list((p / "samples").glob("*.npz"))) for p in TORCHSIG_DIR.iterdir()} == COUNTS
+    for json_path in TORCHSIG_DIR.glob("*/samples/*.json"):
+        assert {"boxes", "boxes_tight", "class_names", "snr_db"} <= set(json.loads(json_path.read_text()))
+        assert load_spectrogram(json_path.with_suffix(".npz")).shape == (SIDE, SIDE)

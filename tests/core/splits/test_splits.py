@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pytest
 
-import seed_splits
-from specgui.core.splits import manager as splits_module
 from specgui.core.errors import SplitVersionExistsError
-from specgui.core.splits.verify import verify_splits
+from specgui.core.splits import manager as splits_module
 from specgui.core.splits.manager import RecoveredActiveWarning, SplitManager
+from specgui.core.splits.verify import verify_splits
 from tests.cli.test_cli_split import snapshot, touch_samples
+from tests.conftest import seed_module_or_none
 
 
 def _signal(root: Path, n: int = 20, name: str = "sig") -> SplitManager:
@@ -41,8 +41,10 @@ def _load(root: Path, version: int, name: str = "sig") -> dict:
     return json.loads((root / name / "splits" / f"v{version}.json").read_text())
 
 
-def _seed(root: Path) -> seed_splits.SplitManager:
-    return seed_splits.SplitManager(str(root))
+def _seed(root: Path):
+    """The seed's SplitManager on ``root`` for a control, or None where ../shared/seed is absent."""
+    seed_splits = seed_module_or_none("seed_splits")
+    return seed_splits.SplitManager(str(root)) if seed_splits else None
 
 
 def _quiet(func, *args):
@@ -72,8 +74,9 @@ def test_missing_active_recovers_from_highest_version_and_never_rebuilds_v1(tmp_
     assert v3["train_samples"] == _load(tmp_path, 2)["train_samples"] + ["b1"]
     assert os.readlink(splits / "active.json") == "v3.json"
 
-    assert _quiet(_seed(control).extend_split, "sig") == 1  # control: the seed starts over
-    assert (control / "sig" / "splits" / "v1.json").read_bytes() != v1_bytes
+    if seed := _seed(control):  # control: the seed starts over
+        assert _quiet(seed.extend_split, "sig") == 1
+        assert (control / "sig" / "splits" / "v1.json").read_bytes() != v1_bytes
 
 
 # -- defect: a dangling active.json symlink is written through -------------------------------
@@ -111,8 +114,9 @@ def test_dangling_symlink_with_no_symlink_support_becomes_a_plain_copy(tmp_path,
     assert not active.is_symlink() and json.loads(active.read_text()) == _load(tmp_path, 2)
 
     # control: the seed rebuilds v1 and its copy fallback writes through the dangling link
-    _quiet(_seed(control).extend_split, "sig")
-    assert (control / "sig" / "splits" / "v7.json").exists()
+    if seed := _seed(control):
+        _quiet(seed.extend_split, "sig")
+        assert (control / "sig" / "splits" / "v7.json").exists()
 
 
 # -- defect: train/val rebuilt from a set, so order changes from run to run ------------------
@@ -120,7 +124,9 @@ _EXTEND_SCRIPT = """
 import sys
 sys.path.insert(0, {seed_dir!r})
 from specgui.core.splits.manager import SplitManager
-import seed_splits, contextlib, io
+import contextlib, io
+if sys.argv[2] == "seed":
+    import seed_splits
 cls = seed_splits.SplitManager if sys.argv[2] == "seed" else SplitManager
 with contextlib.redirect_stdout(io.StringIO()):
     cls(sys.argv[1]).extend_split("sig")
@@ -140,7 +146,8 @@ def test_two_runs_on_the_same_files_write_byte_identical_lists(tmp_path):
     _signal(base, n=40)
     touch_samples(base / "sig", [f"n{i:02d}" for i in range(15)])
     copies = {}
-    for which in ("specgui", "seed"):
+    sides = ("specgui", "seed") if seed_module_or_none("seed_splits") else ("specgui",)  # the seed: a control
+    for which in sides:
         for hash_seed in ("1", "2"):
             root = tmp_path / f"{which}-{hash_seed}"
             shutil.copytree(base, root, symlinks=True)
@@ -150,8 +157,9 @@ def test_two_runs_on_the_same_files_write_byte_identical_lists(tmp_path):
     for key in ("train_samples", "val_samples"):
         assert ours_a[key] == ours_b[key]
     assert ours_a["train_samples"][:32] == _load(base, 1)["train_samples"]  # parent order kept, new appended
-    seed_a, seed_b = copies["seed", "1"], copies["seed", "2"]
-    assert seed_a["train_samples"] != seed_b["train_samples"]  # control: the seed's set order moves
+    if "seed" in sides:
+        seed_a, seed_b = copies["seed", "1"], copies["seed", "2"]
+        assert seed_a["train_samples"] != seed_b["train_samples"]  # control: the seed's set order moves
 
 
 # -- defect: random.seed changes global state ------------------------------------------------
@@ -162,8 +170,9 @@ def test_create_initial_split_leaves_the_global_random_state_alone(tmp_path):
     SplitManager(tmp_path).create_initial_split("sig", random_seed=7)
     assert random.getstate() == before
     shutil.rmtree(tmp_path / "sig" / "splits")
-    _quiet(_seed(tmp_path).create_initial_split, "sig", 0.2, 7)
-    assert random.getstate() != before  # control
+    if seed := _seed(tmp_path):
+        _quiet(seed.create_initial_split, "sig", 0.2, 7)
+        assert random.getstate() != before  # control
 
 
 def test_created_at_is_timezone_aware_utc_now(tmp_path):

@@ -1,5 +1,6 @@
 """specgui's dataset and loaders against the seed's, on real TorchSig spectrograms and real splits.
 
+Skips where ../shared is absent (tests/test_golden_dataset.py holds the seed's answers).
 Every item must be element-wise identical (images compared with ``torch.equal`` plus dtype,
 shape and layout), and split files written by either side must load in the other.
 """
@@ -11,8 +12,6 @@ import warnings
 import pytest
 import torch
 
-import seed_dataset
-import seed_splits
 from helpers import write_sample
 from specgui.core.training import dataset as spec
 from specgui.core.splits.manager import SplitManager
@@ -61,7 +60,7 @@ def in_order(loader):
 
 
 @pytest.mark.parametrize("signal", TORCHSIG_SIGNALS)
-def test_every_torchsig_sample_matches_the_seed_dataset(torchsig_root, signal):
+def test_every_torchsig_sample_matches_the_seed_dataset(seed_dataset, torchsig_root, signal):
     samples_dir = torchsig_root / signal / "samples"
     ids = sample_ids_of(torchsig_root / signal)
     assert ids, "the TorchSig copy has samples"
@@ -73,7 +72,7 @@ def test_every_torchsig_sample_matches_the_seed_dataset(torchsig_root, signal):
     assert spec_set[0][1]["boxes"].shape[0] > 0, "TorchSig samples carry boxes"
 
 
-def test_every_torchsig_sample_matches_the_seed_through_the_loaders(torchsig_root):
+def test_every_torchsig_sample_matches_the_seed_through_the_loaders(seed_dataset, torchsig_root):
     for signal in TORCHSIG_SIGNALS:
         SplitManager(torchsig_root).create_initial_split(signal)
         seed_train, seed_val = seed_dataset.create_data_loaders(signal, str(torchsig_root), batch_size=2)
@@ -90,7 +89,7 @@ def test_every_torchsig_sample_matches_the_seed_through_the_loaders(torchsig_roo
             assert_same_item(seed_item, spec_item, f"{signal} val #{n}")
 
 
-def test_a_v1_written_by_the_seed_loads_in_specgui(torchsig_root):
+def test_a_v1_written_by_the_seed_loads_in_specgui(seed_dataset, seed_splits, torchsig_root):
     seed_splits.SplitManager(str(torchsig_root)).create_initial_split("wideband", val_ratio=0.34, random_seed=7)
     seed_train_ids, seed_val_ids = seed_splits.SplitManager(str(torchsig_root)).get_split("wideband")
     train, val = spec.create_data_loaders("wideband", torchsig_root, batch_size=3)
@@ -102,7 +101,7 @@ def test_a_v1_written_by_the_seed_loads_in_specgui(torchsig_root):
         assert_same_item(seed_item, spec_item, f"val #{n}")
 
 
-def test_splits_written_by_specgui_load_in_the_seed(torchsig_root):
+def test_splits_written_by_specgui_load_in_the_seed(seed_dataset, torchsig_root):
     manager = SplitManager(torchsig_root)
     assert manager.create_initial_split("fsk") == 1
     samples_dir = torchsig_root / "fsk" / "samples"
@@ -123,7 +122,7 @@ def test_splits_written_by_specgui_load_in_the_seed(torchsig_root):
     assert len(spec_train.dataset) == 3, "v2 holds the train sample of v1 plus the two new ones"
 
 
-def test_a_missing_sample_gives_the_seed_items_but_is_reported(torchsig_root):
+def test_a_missing_sample_gives_the_seed_items_but_is_reported(seed_dataset, torchsig_root):
     samples_dir = torchsig_root / "wideband" / "samples"
     (samples_dir / "0002.npz").unlink()
     ids = ["0000", "0001", "0002", "0003"]
@@ -136,7 +135,7 @@ def test_a_missing_sample_gives_the_seed_items_but_is_reported(torchsig_root):
         assert_same_item(seed_set[idx], spec_set[idx], f"item {idx}")
 
 
-def test_flips_match_the_seed_transforms_draw_for_draw():
+def test_flips_match_the_seed_transforms_draw_for_draw(seed_dataset):
     image = torch.rand(3, 40, 64)
     target = {"boxes": torch.tensor([[1.0, 2.0, 10.0, 12.0], [30.0, 0.0, 64.0, 40.0]]),
               "labels": torch.ones(2, dtype=torch.int64), "image_id": torch.tensor([0])}
