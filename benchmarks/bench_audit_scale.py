@@ -39,16 +39,16 @@ from pathlib import Path
 import numpy as np
 
 from machine_info import host_line  # noqa: E402
-from specgui.core.audit import Leak, find_leak_groups
-from specgui.core.audit_hashes import near_pairs
-from specgui.core.audit_near_index import near_links
-from specgui.core.splits import SplitManager
+from specgui.core.audit.audit import Leak, find_leak_groups
+from specgui.core.audit.hashes import near_pairs
+from specgui.core.audit.near_index import near_links
+from specgui.core.splits.manager import SplitManager
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 CHILD = """
 import json, resource, sys, time
-from specgui.core.audit import audit_split
+from specgui.core.audit.audit import audit_split
 start = time.perf_counter()
 report = audit_split(sys.argv[1], sys.argv[2], workers=int(sys.argv[3]))
 wall = time.perf_counter() - start
@@ -60,8 +60,8 @@ print(json.dumps({"wall": wall, "rss_mb": resource.getrusage(resource.RUSAGE_SEL
 PANEL = """
 import json, time
 from PySide6.QtWidgets import QApplication
-from specgui.core.audit import AuditReport
-from specgui.core.audit_groups import LeakGroup
+from specgui.core.audit.audit import AuditReport
+from specgui.core.audit.groups import LeakGroup
 from specgui.gui.widgets.audit_panel import AuditPanel
 app = QApplication([])
 groups = tuple(LeakGroup("exact", tuple(f"{g:02d}{i:014x}" for i in range(2000)), tuple(f"{g:02d}v{i:013x}" for i in range(500)),

@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 import os
 
-from specgui.core.audit import AuditReport, audit_split
-from specgui.core.audit_groups import DEFAULT_PAIRS_PER_GROUP
-from specgui.core.audit_hashes import DEFAULT_NEAR_THRESHOLD, PHASH_BITS
-from specgui.core.audit_work import POOLS
+from specgui.core.audit.audit import AuditReport, audit_split
+from specgui.core.audit.groups import DEFAULT_PAIRS_PER_GROUP
+from specgui.core.audit.hashes import DEFAULT_NEAR_THRESHOLD, PHASH_BITS
+from specgui.core.audit.work import POOLS
 
 from .errors import collect_notes, reports_core_errors
 from .output import EXIT_OK, EXIT_PROBLEMS, emit_json, say, to_jsonable
@@ -102,8 +102,8 @@ def _audit_distributed(args) -> int:
     rank exits with its status. torch loads only here."""
     import torch.distributed as dist
 
-    from specgui.core.audit_distributed import audit_distributed
-    from specgui.core.sanity_distributed import init_from_env
+    from specgui.core.audit.distributed import audit_distributed
+    from specgui.core.sanity.distributed import init_from_env
 
     world = init_from_env(use_cuda=False)  # gloo: the audit moves Python objects, not tensors
     try:

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from helpers import make_signal
-from specgui.core.splits import SplitManager
+from specgui.core.splits.manager import SplitManager
 
 from .conftest import WAIT_MS, select_and_wait
 
@@ -120,7 +120,7 @@ def test_a_signal_without_a_split_says_so(qtbot, open_window, signals_root):
 
 
 def _groups(count: int, size: int):
-    from specgui.core.audit_groups import LeakGroup
+    from specgui.core.audit.groups import LeakGroup
 
     return [LeakGroup("exact", tuple(f"g{g}-t{i:05d}" for i in range(size * 4 // 5)),
                       tuple(f"g{g}-v{i:05d}" for i in range(size // 5)), {"hash": f"{g:032x}", "shape": [64, 64]},
@@ -149,7 +149,7 @@ def test_any_train_and_val_member_of_a_group_make_the_pair_shown(qtbot):
     panel = AuditPanel()
     qtbot.addWidget(panel)
 
-    from specgui.core.audit import AuditReport
+    from specgui.core.audit.audit import AuditReport
 
     report = AuditReport(signal="sig", version=1, train_count=4000, val_count=1000, near_threshold=40, leaks=(),
                          problems=(), decoded=5000, groups=tuple(_groups(2, 2500)))

@@ -17,7 +17,7 @@ import html
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget
 
-from specgui.core.audit_hashes import DEFAULT_NEAR_THRESHOLD, PHASH_BITS
+from specgui.core.audit.hashes import DEFAULT_NEAR_THRESHOLD, PHASH_BITS
 
 from . import dialogs
 from .check_common import FollowsSignalAndVersion, RowsModel, RunBar, VersionPicker, rows_table

@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
 
-from specgui.core.audit import Leak
+from specgui.core.audit.audit import Leak
 
 from .leak_text import describe_evidence
 
