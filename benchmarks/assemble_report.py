@@ -17,6 +17,7 @@ ORDER = (
     ("gui.md", "python benchmarks/bench_gui.py"),
     ("audit.md", "python benchmarks/bench_audit.py"),
     ("grouping.md", "python benchmarks/bench_grouping.py"),
+    ("audit_scale.md", "python benchmarks/bench_audit_scale.py"),
 )
 
 INTRO = """# Benchmarks

@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "benchmarks")]
 
 from machine_info import host_line  # noqa: E402
-from specgui.core.splits import SplitManager  # noqa: E402
+from specgui.core.splits.manager import SplitManager  # noqa: E402
 
 
 def write_tree(signal_dir: Path, samples: int, seed: int = 1) -> None:

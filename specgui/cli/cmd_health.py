@@ -8,7 +8,7 @@ to v1's) and, for a version with a parent, the checked diff from it. Exit 0 heal
 
 from __future__ import annotations
 
-from specgui.core.split_health import SideHealth, SplitHealth, split_health
+from specgui.core.splits.health import SideHealth, SplitHealth, split_health
 
 from .cmd_audit import version_number
 from .cmd_split import capture_line

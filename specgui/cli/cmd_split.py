@@ -13,11 +13,11 @@ import os
 from pathlib import Path
 
 from specgui.core.errors import SplitStateError, StaleSplitError
-from specgui.core.split_store import read_active_pointer
-from specgui.core.split_grouping import GROUP_BY_CHOICES
-from specgui.core.split_verify import verify_splits
-from specgui.core.split_version import SplitVersion
-from specgui.core.splits import SplitManager, VersionSummary, open_signal
+from specgui.core.splits.store import read_active_pointer
+from specgui.core.splits.grouping import GROUP_BY_CHOICES
+from specgui.core.splits.verify import verify_splits
+from specgui.core.splits.version import SplitVersion
+from specgui.core.splits.manager import SplitManager, VersionSummary, open_signal
 
 from .errors import collect_notes, reports_core_errors
 from .output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json, say, to_jsonable

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from helpers import write_sample
-from specgui.core.audit import audit_split
+from specgui.core.audit.audit import audit_split
 from specgui.gui.widgets.create_split_dialog import CreateSplitDialog
 
 from .conftest import WAIT_MS, select_and_wait
@@ -90,8 +90,8 @@ def test_cancelling_the_dialog_writes_nothing(qtbot, open_window, capture_root):
 
 def test_a_signal_that_is_one_capture_run_cannot_be_grouped(qtbot):
     """The figures say why, and Write is disabled for that choice (not for the plain shuffle)."""
-    from specgui.core.split_plans import PlanPreview
-    from specgui.gui.state.jobs import CreatePreviewOutcome
+    from specgui.core.splits.plans import PlanPreview
+    from specgui.app.jobs import CreatePreviewOutcome
 
     dialog = CreateSplitDialog("one", 5)
     qtbot.addWidget(dialog)

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from helpers import make_signal, write_sample
-from specgui.core.splits import SplitManager
-from specgui.gui.state import check_jobs, health_controller
+from specgui.core.splits.manager import SplitManager
+from specgui.app import check_jobs
+from specgui.gui.state import health_controller
 from specgui.gui.state.health_controller import HealthController
 from specgui.gui.workers import WorkerPool
 
@@ -148,7 +149,7 @@ def test_cancel_stops_the_pass(qtbot, health_root, monkeypatch):
 
 def test_the_diff_dialog_says_val_shrank_when_val_files_are_gone(qtbot, health_root):
     """The diff job runs the core's checked diff: b's val IDs missing on disk reach the dialog."""
-    from specgui.gui.state.jobs import diff_job
+    from specgui.app.jobs import diff_job
     from specgui.gui.widgets.diff_dialog import DiffDialog
 
     root, manager = health_root

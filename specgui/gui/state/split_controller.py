@@ -14,10 +14,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from specgui.core.splits import ExtendPreview
+from specgui.core.audit.checked_preview import CheckedPreview
 
 from ..workers import WorkerPool
-from .jobs import (
+from specgui.app.jobs import (
     CreatePreviewOutcome,
     DiffOutcome,
     SplitOutcome,
@@ -38,7 +38,7 @@ class SplitController(QObject):
     """See the module docstring; ``signals_root`` is set when a data folder is opened."""
 
     versions_listed = Signal(object)  # VersionsOutcome
-    extend_previewed = Signal(object)  # CheckedPreview: an ExtendPreview plus its new samples that leak into val
+    extend_previewed = Signal(object)  # CheckedPreview (core.audit): an ExtendPreview plus its new samples that leak into val
     split_changed = Signal(str, int, str)  # signal, version, message
     split_failed = Signal(str, str, bool)  # signal, message, stale
     diff_computed = Signal(object)  # DiffOutcome
@@ -85,7 +85,7 @@ class SplitController(QObject):
             self._pool.run(diff_job, self.signals_root, signal, a, b, returned=self._on_diff_computed)
 
     # -- writes ----------------------------------------------------------------------
-    def extend(self, preview: ExtendPreview) -> None:
+    def extend(self, preview: CheckedPreview) -> None:
         """Write what ``preview`` showed (its IDs, against its parent version)."""
         self._write(preview.signal, extend_job, preview)
 

@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
 from .boxes_item import BoxesItem
-from .spectrogram_axes import AxesMapping
+from specgui.core.samples.axes import AxesMapping
 from .unit_axis import UnitAxisItem
 
 PIXEL_LABELS = ("time: column (px)", "frequency: row (px, row 0 = highest)")

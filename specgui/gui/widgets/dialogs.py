@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
-from specgui.core.splits import ExtendPreview
+from specgui.core.audit.checked_preview import CheckedPreview
 
-from ..state.check_jobs import PairOutcome
-from ..state.jobs import DiffOutcome
+from specgui.app.check_jobs import PairOutcome
+from specgui.app.jobs import DiffOutcome
 from .create_split_dialog import CreateSplitDialog
 from .diff_dialog import DiffDialog
 from .extend_preview_dialog import ExtendPreviewDialog
@@ -29,12 +29,12 @@ def warn(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.warning(parent, title, text)
 
 
-def ask_extend(parent: QWidget | None, preview: ExtendPreview) -> bool:
+def ask_extend(parent: QWidget | None, preview: CheckedPreview) -> bool:
     """Show the extend preview; True when the user chose to write it."""
     return ExtendPreviewDialog(preview, parent).exec() == QDialog.DialogCode.Accepted
 
 
-def ask_extend_leaving_out(parent: QWidget | None, preview: ExtendPreview) -> tuple[str, ...] | None:
+def ask_extend_leaving_out(parent: QWidget | None, preview: CheckedPreview) -> tuple[str, ...] | None:
     """Show a preview with leaking new samples; the IDs to leave out, or None when cancelled."""
     dialog = ExtendPreviewDialog(preview, parent)
     return dialog.excluded() if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -1,4 +1,5 @@
-"""One line of evidence for a train/val leak, as the audit panel and the extend preview show it.
+"""One line of evidence for a train/val leak (a pair or a group), as the audit panel and the
+extend preview show it.
 
 ``exact``: the pixel hash and shape; ``near``: the perceptual-hash distance against the
 threshold; ``capture``: the recording and both time windows, overlapping or back to back,
@@ -13,6 +14,13 @@ def describe_evidence(kind: str, evidence: dict, first: str = "train") -> str:
     sample in an extend preview); unknown fields are shown as they are."""
     e = evidence or {}
     try:
+        if kind == "near" and "min_distance" in e:  # a whole near group
+            low, high = e["min_distance"], e["max_distance"]
+            span = f"{low}" if low == high else f"{low}–{high}"
+            return f"near group: perceptual hashes linked {span}/{e['bits']} bits apart (threshold {e['threshold']})"
+        if kind == "capture" and "train_span" in e:  # a whole capture group
+            (t0, t1), (v0, v1) = e["train_span"], e["val_span"]
+            return f"{e['capture']}: {first} windows {t0:.2f}–{t1:.2f} s, val windows {v0:.2f}–{v1:.2f} s"
         if kind == "exact":
             rows, cols = e["shape"]
             return f"identical pixels ({rows}×{cols}), hash {str(e['hash'])[:12]}…"

@@ -17,7 +17,7 @@ from PySide6.QtCore import QItemSelectionModel, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from ..models.version_table_model import VersionRole, VersionTableModel
-from ..state.snapshot import SignalSnapshot
+from specgui.app.snapshot import SignalSnapshot
 from . import dialogs
 from .create_split_dialog import CreateSplitDialog
 
@@ -112,7 +112,7 @@ class SplitPanel(QWidget):
             return
         if preview.is_noop:
             self.notice_changed.emit(f"{preview.signal}: nothing to add; v{preview.parent_version} stays active")
-        elif getattr(preview, "leaks", ()):  # some new samples share a capture window with val
+        elif preview.leaks:  # some new samples share a capture window with val
             left_out = dialogs.ask_extend_leaving_out(self, preview)
             chosen = preview.without(left_out) if left_out is not None else None
             if chosen is not None and chosen.is_noop:
