@@ -16,6 +16,9 @@ ORDER = (
     ("view.md", "python benchmarks/bench_view.py"),
     ("gui.md", "python benchmarks/bench_gui.py"),
     ("audit.md", "python benchmarks/bench_audit.py"),
+    ("grouping.md", "python benchmarks/bench_grouping.py"),
+    ("audit_scale.md", "python benchmarks/bench_audit_scale.py"),
+    ("box_editing.md", "python benchmarks/bench_save.py (and bench_view.py on the branch base)"),
 )
 
 INTRO = """# Benchmarks

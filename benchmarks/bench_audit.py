@@ -29,11 +29,11 @@ from pathlib import Path
 
 import numpy as np
 
-from specgui.core.audit import audit_split
-from specgui.core.audit_work import choose_pool
-from specgui.core.split_health import split_health
-from specgui.core.spectrogram_file import load_spectrogram
-from specgui.core.splits import SplitManager
+from specgui.core.audit.audit import audit_split
+from specgui.core.audit.work import choose_pool
+from specgui.core.splits.health import split_health
+from specgui.core.samples.spectrogram_file import load_spectrogram
+from specgui.core.splits.manager import SplitManager
 from machine_info import host_line  # noqa: E402
 
 PLANTED = 10  # exact copies and capture overlaps planted across train/val, each

@@ -96,7 +96,7 @@ def bench_filtering(bulk: int) -> dict:
     from PySide6.QtGui import QStandardItem, QStandardItemModel
 
     from specgui.gui.models.sample_tree_model import SampleTreeModel
-    from specgui.gui.state.snapshot import build_snapshot
+    from specgui.app.snapshot import build_snapshot
 
     root = bulk_root(bulk)
     snapshot = build_snapshot(root, "bulk")

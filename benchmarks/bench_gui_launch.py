@@ -57,7 +57,7 @@ def child(root: str, t_spawn: float, baseline: bool) -> None:
     with Lateness() as late:
         state.request_extend_preview("bulk")
         (preview,) = wait_signal(state.splits.extend_previewed)
-        state.request_extend(preview)
+        state.splits.extend(preview)
         wait_signal(state.scans.signal_updated, lambda snap: snap.name == "bulk" and snap.active_version == preview.new_version)
         wait_until(state.idle)
         settle()
@@ -67,10 +67,10 @@ def child(root: str, t_spawn: float, baseline: bool) -> None:
         wait_until(lambda: len(window.tree_panel.model.signal_rows(0).visible) < len(window.tree_panel.model.signal_rows(0).ids))
         settle()
     stalls["filter the IDs (typing 'ab')"] = late.worst_ms()
-    from specgui.gui.state.check_jobs import SanityOptions
+    from specgui.app.check_jobs import SanityOptions
 
     with Lateness() as late:
-        state.request_sanity_pass(FIELD_SIGNAL, SanityOptions(device="cpu"))
+        state.sanity.start(FIELD_SIGNAL, SanityOptions(device="cpu"))
         wait_signal(state.sanity.pass_finished, timeout_ms=300_000)
         settle()
     stalls["sanity pass of the field signal (its own process loads torch)"] = late.worst_ms()

@@ -31,7 +31,7 @@ def field_root(count: int = 40) -> Path:
     """One demo signal of field-typical compressed 1024x1024 samples (cached between runs)."""
     root = DATA / "field"
     if not (root / "signals").is_dir():
-        from specgui.core.demo import write_demo
+        from specgui.core.demo.writer import write_demo
 
         write_demo(root, signals=1, samples=count, seed=1)
     return root / "signals"
@@ -53,7 +53,7 @@ def bulk_root(bulk: int) -> Path:
         for sample_id in ids:
             (samples / f"{sample_id}.npz").write_bytes(blob)
             (samples / f"{sample_id}.json").write_text(meta)
-        from specgui.core.splits import SplitManager
+        from specgui.core.splits.manager import SplitManager
 
         (root / "splits_tmp").mkdir()
         for sample_id in ids[int(bulk * 0.8):]:  # the last 20% arrive after v1: pending
@@ -69,7 +69,7 @@ def bulk_root(bulk: int) -> Path:
 
 def reset_to_v1(root: Path, signal: str) -> None:
     """Undo an earlier run's extend: v1 active again, later versions gone (data is reused)."""
-    from specgui.core.splits import SplitManager
+    from specgui.core.splits.manager import SplitManager
 
     manager = SplitManager(root)
     if manager.get_active_split_version(signal) != 1:

@@ -32,10 +32,10 @@ SEED_DIR = REPO.parent / "shared" / "seed"
 RESULTS = REPO / "benchmarks" / "results" / "sanity.md"
 sys.path.insert(0, str(REPO))
 
-from specgui.core.sample_loading import load_sample  # noqa: E402
-from specgui.core.sanity import run_sanity_pass  # noqa: E402
-from specgui.core.sanity_distributed import device_name, resolve_device  # noqa: E402
-from specgui.core.splits import SplitManager  # noqa: E402
+from specgui.core.samples.loading import load_sample  # noqa: E402
+from specgui.core.sanity.run import run_sanity_pass  # noqa: E402
+from specgui.core.sanity.distributed import device_name, resolve_device  # noqa: E402
+from specgui.core.splits.manager import SplitManager  # noqa: E402
 
 
 def synthetic_image(rng: np.random.Generator, size: int) -> np.ndarray:

@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from specgui.core.sample_edit import file_sha256, save_boxes  # noqa: E402
+from specgui.core.review.box_save import file_sha256, save_boxes  # noqa: E402
 
 TORCHSIG = REPO.parent / "shared" / "data" / "torchsig-sample" / "wideband" / "samples" / "0001.json"
 

@@ -5,6 +5,8 @@ Measures, on the same files and in the same process:
 - listing the complete sample IDs (seed ``_list_sample_ids``: glob + one ``exists`` per file;
   specgui ``scan_signal``: one ``os.listdir`` pass, then numpy over the names);
 - pending detection (``get_pending_samples``: 90,000 in v1, 10,000 new on disk);
+- the split summary the labeling backend's server reports (specgui ``get_split_summary``, one
+  listing; the seed has none, so its side is the same answer from its own calls);
 - extending by those 10,000 (``extend_split``), each run on a fresh copy of the pristine
   ``splits/`` folder, so both sides do exactly the same work every time.
 
@@ -38,10 +40,10 @@ sys.path[:0] = [str(REPO), str(SEED_DIR), str(REPO / "benchmarks")]
 
 import seed_splits  # noqa: E402
 
-from specgui.core.sample_index import new_complete_ids, scan_signal  # noqa: E402
-from specgui.core.split_json import dumps_split  # noqa: E402
-from specgui.core.split_version import read_split_version  # noqa: E402
-from specgui.core.splits import SplitManager  # noqa: E402
+from specgui.core.samples.index import new_complete_ids, scan_signal  # noqa: E402
+from specgui.core.splits.json_format import dumps_split  # noqa: E402
+from specgui.core.splits.version import read_split_version  # noqa: E402
+from specgui.core.splits.manager import SplitManager  # noqa: E402
 from machine_info import host_line  # noqa: E402
 
 GOAL_RATIO = 5.0
@@ -98,6 +100,8 @@ def measure(signal_dir: Path, pristine: Path, repeat: int) -> list[dict]:
     cases = [
         ("list sample IDs", lambda: seed._list_sample_ids("sig"), lambda: list(scan_signal(signal_dir).complete), None),
         ("pending samples", lambda: seed.get_pending_samples("sig"), lambda: ours.get_pending_samples("sig"), None),
+        ("split summary", lambda: sorted(seed_summary(seed).items()),
+         lambda: sorted(ours.get_split_summary("sig").items()), None),
         ("extend by new samples", lambda: seed.extend_split("sig"), lambda: ours.extend_split("sig"), fresh),
     ]
     rows = []
@@ -116,6 +120,15 @@ def measure(signal_dir: Path, pristine: Path, repeat: int) -> list[dict]:
                      "ours_cpu": statistics.median(t[1] for t in our_times)})
     fresh()
     return rows
+
+
+def seed_summary(seed) -> dict:
+    """``get_split_summary``'s answer from the seed's public calls (it predates the method)."""
+    train, val = seed.get_split("sig")
+    return {"total_samples": len(seed._list_sample_ids("sig")),
+            "pending_samples": len(seed.get_pending_samples("sig")),
+            "train_count": len(train), "val_count": len(val),
+            "active_version": seed.get_active_split_version("sig")}
 
 
 def _membership(path: Path) -> list:

@@ -27,8 +27,8 @@ from PySide6 import QtCore, QtWidgets  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from specgui.core.sample_labels import SampleLabels  # noqa: E402
-from specgui.core.sample_loading import LoadedSample, load_sample  # noqa: E402
+from specgui.core.samples.labels import SampleLabels  # noqa: E402
+from specgui.core.samples.loading import LoadedSample, load_sample  # noqa: E402
 from specgui.gui.views.spectrogram_view import SpectrogramView  # noqa: E402
 from machine_info import host_line  # noqa: E402
 

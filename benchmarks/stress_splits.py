@@ -40,7 +40,7 @@ SEED_DIR = REPO.parent / "shared" / "seed"
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from specgui.core.splits import SplitManager  # noqa: E402
+from specgui.core.splits.manager import SplitManager  # noqa: E402
 from tests.reliability.split_checker import check_splits_folder, coverage_problems  # noqa: E402
 
 SIGNAL = "sig"

@@ -8,10 +8,12 @@ problems and do not stop the audit. Exit 0 no leak, 1 leaks found, 2 bad usage o
 from __future__ import annotations
 
 import argparse
+import os
 
-from specgui.core.audit import AuditReport, audit_split
-from specgui.core.audit_hashes import DEFAULT_NEAR_THRESHOLD, PHASH_BITS
-from specgui.core.audit_work import POOLS
+from specgui.core.audit.audit import AuditReport, audit_split
+from specgui.core.audit.groups import DEFAULT_PAIRS_PER_GROUP
+from specgui.core.audit.hashes import DEFAULT_NEAR_THRESHOLD, PHASH_BITS
+from specgui.core.audit.work import POOLS
 
 from .errors import collect_notes, reports_core_errors
 from .output import EXIT_OK, EXIT_PROBLEMS, emit_json, say, to_jsonable
@@ -65,20 +67,64 @@ def register(subparsers) -> None:
                         help="where decodes run (default auto: threads for field-size files, processes "
                              "for thousands of small ones)")
     parser.add_argument("--no-cache", action="store_true", help="ignore and do not write the fingerprint cache")
+    parser.add_argument("--all-pairs", action="store_true",
+                        help=f"list every leaking train/val pair in 'leaks' (default: at most "
+                             f"{DEFAULT_PAIRS_PER_GROUP} per leak group; 'leak_groups' always lists every sample)")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.set_defaults(func=reports_core_errors(_audit))
 
 
 def _audit(args) -> int:
+    if _under_torchrun():
+        return _audit_distributed(args)
     with collect_notes() as notes:
         bar = ProgressBar(f"audit {args.signal}")
         try:
             report = audit_split(args.root, args.signal, args.version, near_threshold=args.near_threshold,
                                  workers=args.workers, use_cache=not args.no_cache, pool=args.pool,
-                                 progress=bar.update)
+                                 progress=bar.update,
+                                 pairs_per_group=None if args.all_pairs else DEFAULT_PAIRS_PER_GROUP)
         finally:
             bar.close()
         notes.add(report.cache_note)
+    return _print(args, report, notes)
+
+
+def _under_torchrun() -> bool:
+    try:
+        return int(os.environ.get("WORLD_SIZE", "1")) > 1
+    except ValueError:
+        return False
+
+
+def _audit_distributed(args) -> int:
+    """Under ``torchrun``: each rank fingerprints its shard; rank 0 prints the one report; every
+    rank exits with its status. torch loads only here (in the core modules imported here)."""
+    from specgui.core.audit.distributed import audit_distributed
+    from specgui.core.sanity.distributed import init_from_env, leave_process_group
+
+    world = init_from_env(use_cuda=False)  # gloo: the audit moves Python objects, not tensors
+    try:
+        with collect_notes() as notes:
+            bar = ProgressBar(f"audit {args.signal}", enabled=None if world.rank == 0 else False)
+            try:
+                report, leaks = audit_distributed(
+                    args.root, args.signal, args.version, near_threshold=args.near_threshold, workers=args.workers,
+                    use_cache=not args.no_cache, pool=args.pool, progress=bar.update,
+                    pairs_per_group=None if args.all_pairs else DEFAULT_PAIRS_PER_GROUP)
+            finally:
+                bar.close()
+            if report is not None:
+                notes.add(report.cache_note)
+                notes.add(f"fingerprinted on {world.world_size} ranks, searched on rank 0")
+        if report is not None:
+            _print(args, report, notes)
+        return EXIT_PROBLEMS if leaks else EXIT_OK
+    finally:
+        leave_process_group(world is not None)
+
+
+def _print(args, report: AuditReport, notes) -> int:
     if args.json:
         emit_json(payload(report, notes))
     else:
@@ -88,16 +134,23 @@ def _audit(args) -> int:
 
 
 def payload(report: AuditReport, notes=()) -> dict:
-    """The ``--json`` object: ``ok`` is false exactly when leaks were found (exit 1)."""
+    """The ``--json`` object: ``ok`` is false exactly when leaks were found (exit 1).
+
+    ``leak_groups`` lists every leaking sample by group; ``leaks`` lists train/val pairs,
+    at most a few per group unless ``--all-pairs`` (``leaks_truncated`` pairs left out);
+    ``leak_count`` / ``leak_counts`` count all leaking pairs, listed or not."""
     return {
         "ok": not report.has_leaks, "signal": report.signal, "version": report.version,
         "train_count": report.train_count, "val_count": report.val_count,
         "near_threshold": report.near_threshold, "hash_bits": PHASH_BITS,
-        "leak_count": len(report.leaks), "leak_counts": report.leak_counts(),
-        "leaks": [to_jsonable(leak) for leak in report.leaks],
+        "leak_group_count": len(report.groups), "leak_group_counts": report.group_counts(),
+        "leak_groups": [group.to_dict() for group in report.groups],
+        "leak_count": report.pair_count, "leak_counts": report.leak_counts(),
+        "leaks": [to_jsonable(leak) for leak in report.leaks], "leaks_truncated": report.leaks_truncated,
         "problem_count": len(report.problems), "problems": [to_jsonable(p) for p in report.problems],
         "samples_without_window": report.without_window,
-        "cache": {"path": report.cache_path, "hits": report.cache_hits, "decoded": report.decoded},
+        "cache": {"path": report.cache_path, "hits": report.cache_hits, "decoded": report.decoded,
+                  "linked": report.linked},
         "notes": list(notes),
     }
 
@@ -113,17 +166,37 @@ def _describe(leak) -> str:
     return f"{e['capture']}: train {t0:g}..{t1:g} s, val {v0:g}..{v1:g} s ({how})"
 
 
+def _describe_group(group) -> str:
+    e = group.evidence
+    if group.kind == "exact":
+        return f"identical pixels {e['shape'][0]}x{e['shape'][1]}, hash {e['hash'][:12]}"
+    if group.kind == "near":
+        return (f"perceptual hashes linked {e['min_distance']}..{e['max_distance']}/{e['bits']} bits apart "
+                f"(threshold {e['threshold']})")
+    (t0, t1), (v0, v1) = e["train_span"], e["val_span"]
+    return f"{e['capture']}: train windows {t0:g}..{t1:g} s, val windows {v0:g}..{v1:g} s"
+
+
+def _ids(ids, shown: int = 3) -> str:
+    return ", ".join(ids[:shown]) + (f" +{len(ids) - shown} more" if len(ids) > shown else "")
+
+
 def text_lines(report: AuditReport) -> list[str]:
-    counts = report.leak_counts()
+    counts, groups = report.leak_counts(), report.group_counts()
     head = (f"{report.signal} v{report.version}: {report.train_count} train / {report.val_count} val; "
-            f"{len(report.leaks)} leak(s): {counts['exact']} exact, {counts['near']} near, {counts['capture']} capture")
+            f"{len(report.groups)} leak group(s): {groups['exact']} exact, {groups['near']} near, "
+            f"{groups['capture']} capture ({report.pair_count} train/val pairs)")
     lines = [head]
     for kind in ("exact", "near", "capture"):
-        shown = [leak for leak in report.leaks if leak.kind == kind]
-        for leak in shown[:SHOWN_LEAKS]:
-            lines.append(f"  [{kind}] train {leak.train} ~ val {leak.val}: {_describe(leak)}")
+        shown = [g for g in report.groups if g.kind == kind]
+        for group in shown[:SHOWN_LEAKS]:
+            lines.append(f"  [{kind}] {group.train_count} train ({_ids(group.train_ids)}) ~ {group.val_count} val "
+                         f"({_ids(group.val_ids)}): {_describe_group(group)}")
         if len(shown) > SHOWN_LEAKS:
-            lines.append(f"  [{kind}] ... and {len(shown) - SHOWN_LEAKS} more (--json lists all)")
+            lines.append(f"  [{kind}] ... and {len(shown) - SHOWN_LEAKS} more group(s) (--json lists all)")
+        pairs = [leak for leak in report.leaks if leak.kind == kind]
+        for leak in pairs[:SHOWN_LEAKS if counts[kind] else 0]:
+            lines.append(f"    pair [{kind}] train {leak.train} ~ val {leak.val}: {_describe(leak)}")
     if report.problems:
         lines.append(f"{len(report.problems)} sample(s) not checked:")
         lines += [f"  [{p.split}] {p.sample_id}: {p.problem}" for p in report.problems[:SHOWN_LEAKS]]
@@ -132,7 +205,8 @@ def text_lines(report: AuditReport) -> list[str]:
     if report.without_window:
         lines.append(f"{report.without_window} sample(s) name a source_capture but no usable window; "
                      "their capture overlap was not checked")
-    lines.append(f"fingerprints: {report.cache_hits} from cache, {report.decoded} decoded")
-    if not report.leaks:
+    linked = f", {report.linked} shared with a hard link of the same file" if report.linked else ""
+    lines.append(f"fingerprints: {report.cache_hits} from cache, {report.decoded} decoded{linked}")
+    if not report.has_leaks:
         lines.append("No leakage found.")
     return lines

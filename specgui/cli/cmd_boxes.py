@@ -12,10 +12,10 @@ import os
 import sys
 
 from specgui.core.errors import SampleError
-from specgui.core.sample_edit import boxes_payload, load_for_edit, save_boxes
-from specgui.core.sample_ids import check_sample_id
-from specgui.core.sample_labels import MAX_JSON_BYTES
-from specgui.core.splits import open_signal
+from specgui.core.review.box_save import boxes_payload, load_for_edit, save_boxes
+from specgui.core.samples.ids import check_sample_id
+from specgui.core.samples.labels import MAX_JSON_BYTES
+from specgui.core.splits.manager import open_signal
 
 from .errors import reports_core_errors
 from .output import EXIT_OK, emit_json, say

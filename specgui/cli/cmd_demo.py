@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from specgui.core.demo import MIN_SIZE, write_demo
+from specgui.core.demo.writer import MIN_SIZE, write_demo
 
 from .errors import reports_core_errors
 from .output import EXIT_OK, emit_json, say, to_jsonable
@@ -30,10 +30,14 @@ def register(subparsers) -> None:
         "demo", help="write a demo data tree (ROOT/signals/...) with samples, boxes and splits",
         description="Write ROOT/signals/<signal>/samples and splits: bursts, CW tones, chirps, "
                     "frequency hopping and OFDM-like blocks on a noise floor, with field-style "
-                    "metadata. Refuses a non-empty ROOT/signals unless --force; never overwrites.")
+                    "metadata. Every signal but the last gets a v1 split; the first also gets a few "
+                    "pending samples (on disk, in no split). Refuses a non-empty ROOT/signals unless "
+                    "--force; never overwrites.")
     parser.add_argument("root", metavar="ROOT", help="folder to create ROOT/signals in")
     parser.add_argument("--signals", type=_count, default=3, metavar="N", help="number of signals (default 3)")
-    parser.add_argument("--samples", type=_count, default=40, metavar="M", help="samples per signal (default 40)")
+    parser.add_argument("--samples", type=_count, default=40, metavar="M",
+                        help="samples per signal (default 40); the first signal gets M/8 more (1 to 5), "
+                             "written after its v1 split as pending samples to try extend on")
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
     parser.add_argument("--size", type=_side, nargs=2, default=(1024, 1024), metavar=("H", "W"),
                         help="spectrogram rows and columns (default 1024 1024)")

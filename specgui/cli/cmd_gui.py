@@ -12,7 +12,7 @@ import os
 import tempfile
 
 from specgui.core.errors import DataRootError
-from specgui.core.sample_index import resolve_signals_root
+from specgui.core.layout import resolve_signals_root
 
 from .output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, fail, say
 

@@ -8,9 +8,10 @@ to v1's) and, for a version with a parent, the checked diff from it. Exit 0 heal
 
 from __future__ import annotations
 
-from specgui.core.split_health import SideHealth, SplitHealth, split_health
+from specgui.core.splits.health import SideHealth, SplitHealth, split_health
 
 from .cmd_audit import version_number
+from .cmd_split import capture_line
 from .errors import collect_notes, reports_core_errors
 from .output import EXIT_OK, EXIT_PROBLEMS, emit_json, say, to_jsonable
 
@@ -36,6 +37,7 @@ def _health(args) -> int:
         "ok": not warnings, "signal": health.signal, "version": health.version,
         "val_frozen": health.val_frozen, "parent_version": health.parent_version, "warnings": warnings,
         "drift": health.drift, "drift_max": health.drift_max,
+        "group_by": health.group_by, "capture_aware": health.group_by is not None, "capture_leaks": health.capture_leaks,
         "train": to_jsonable(health.train), "val": to_jsonable(health.val),
         "diff_from_parent": None if diff is None else {
             **to_jsonable(diff.diff), "val_unchanged": diff.diff.val_unchanged, "val_frozen": diff.val_frozen,
@@ -77,7 +79,8 @@ def _side_lines(side: SideHealth) -> list[str]:
 
 def _lines(health: SplitHealth, warnings: list[str], diff) -> list[str]:
     frozen = {True: "val frozen (identical to v1's)", False: "VAL DIFFERS FROM v1", None: "v1 unreadable"}
-    lines = [f"{health.signal} v{health.version}: {frozen[health.val_frozen]}"]
+    lines = [f"{health.signal} v{health.version}: {frozen[health.val_frozen]}",
+             "  " + capture_line(health.group_by, health.capture_leaks, health.version)]
     lines += _side_lines(health.train) + _side_lines(health.val)
     drift = ", ".join(f"{k} {_fmt(v, '.2f')}" for k, v in health.drift.items())
     lines.append(f"  train-vs-val drift (Jensen-Shannon distance, 0 same .. 1 disjoint): {drift}")

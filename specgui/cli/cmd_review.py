@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 
-from specgui.core.review_states import STATES, read_review_states, review_path, review_progress, set_review_states
-from specgui.core.sample_index import scan_signal
-from specgui.core.splits import open_signal
+from specgui.core.review.states import STATES, read_review_states, review_path, review_progress, set_review_states
+from specgui.core.samples.index import scan_signal
+from specgui.core.splits.manager import open_signal
 
 from .errors import reports_core_errors
 from .output import EXIT_OK, EXIT_USAGE, emit_json, say, to_jsonable

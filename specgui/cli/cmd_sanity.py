@@ -38,20 +38,21 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     # imported here, not at the top: torch loads only when this command runs
     from specgui.core.errors import DataRootError, SplitFileError
-    from specgui.core.sanity import iter_sanity_pass, plan_sanity_pass
-    from specgui.core.sanity_distributed import SanityConfigError, env_world, init_from_env, resolve_device
+    from specgui.core.sanity.run import iter_sanity_pass, plan_sanity_pass
+    from specgui.core.sanity.distributed import (SanityConfigError, env_world, init_from_env, leave_process_group,
+                                                 resolve_device, wants_cuda)
 
     world = env_world()
     joined = False
     try:
         resolve_device(args.device)  # CUDA asked for but absent: refuse before joining a job
         if world is not None:
-            joined = init_from_env(_wants_cuda(args.device)) is not None
+            joined = init_from_env(wants_cuda(args.device)) is not None
         plan = plan_sanity_pass(args.root, args.signal, version=args.split_version, device=args.device,
                                 workers=args.workers, batch_size=args.batch_size,
                                 prefetch_factor=args.prefetch_factor, multiprocessing_context=args.mp_context)
     except (DataRootError, SplitFileError, SanityConfigError) as exc:
-        _leave(joined)
+        leave_process_group(joined)
         return fail(str(exc), args.json)
     lead = world is None or world.rank == 0
     bar = ProgressBar(f"sanity {args.signal} v{plan.membership.version}", enabled=None if lead else False)
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         warn("sanity pass cancelled")
         return EXIT_INTERRUPTED
     finally:
-        _leave(joined)
+        leave_process_group(joined)
     bar.close()
     if lead:
         if args.json:
@@ -78,21 +79,6 @@ def run(args: argparse.Namespace) -> int:
         else:
             _print_report(report)
     return EXIT_OK if report.clean else EXIT_PROBLEMS
-
-
-def _wants_cuda(spec: str | None) -> bool:
-    import torch
-
-    spec = (spec or "auto").lower()
-    return spec.startswith("cuda") or (spec == "auto" and torch.cuda.is_available())
-
-
-def _leave(joined: bool) -> None:
-    if joined:
-        import torch.distributed as dist
-
-        if dist.is_initialized():
-            dist.destroy_process_group()
 
 
 def _print_report(report) -> None:

@@ -13,14 +13,16 @@ import os
 from pathlib import Path
 
 from specgui.core.errors import SplitStateError, StaleSplitError
-from specgui.core.review_states import held_back_by_review
-from specgui.core.split_store import read_active_pointer
-from specgui.core.split_verify import verify_splits
-from specgui.core.split_version import SplitVersion
-from specgui.core.splits import SplitManager, VersionSummary, open_signal
+from specgui.core.review.states import held_back_by_review
+from specgui.core.splits.store import read_active_pointer
+from specgui.core.splits.grouping import GROUP_BY_CHOICES
+from specgui.core.splits.verify import verify_splits
+from specgui.core.splits.version import SplitVersion
+from specgui.core.splits.manager import SplitManager, VersionSummary, open_signal
 
 from .errors import collect_notes, reports_core_errors
 from .output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json, say, to_jsonable
+from .progress import ProgressBar
 
 SHOWN_IDS = 10  # IDs listed per group in plain-text output; --json always has all
 
@@ -54,9 +56,14 @@ def register(subparsers) -> None:
         parser.set_defaults(func=reports_core_errors(func))
         return parser
 
-    p = add("create", "write v1: seeded shuffle of the sorted IDs, the seed's algorithm", _create)
+    p = add("create", "write v1: seeded shuffle of the sorted IDs, the seed's algorithm (or of groups, "
+                      "with --group-by)", _create)
     p.add_argument("--val-ratio", type=_ratio, default=0.2, metavar="R", help="validation share (default 0.2)")
     p.add_argument("--seed", type=int, default=42, metavar="S", help="shuffle seed (default 42, as the seed)")
+    p.add_argument("--group-by", choices=GROUP_BY_CHOICES, default=None,
+                   help="keep groups on one side: 'capture' = overlapping or touching windows of one "
+                        "source_capture; 'capture+pixels' also joins identical pixels (default: no grouping, "
+                        "the seed's algorithm)")
     p.add_argument("--notes", metavar="T", help="text stored in the version's 'notes'")
     p = add("extend", "add pending samples to train as a new version (val never changes)", _extend)
     p.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
@@ -103,6 +110,7 @@ def version_info(split: SplitVersion) -> dict:
         "total_samples": raw.get("total_samples", len(split.train) + len(split.val)),
         "val_ratio": raw.get("val_ratio"), "random_seed": split.random_seed,
         "parent_version": split.parent_version, "samples_added": split.samples_added, "notes": split.notes,
+        "group_by": raw.get("group_by"), "group_count": raw.get("group_count"),
     }
 
 
@@ -128,10 +136,18 @@ def _ids_line(label: str, ids) -> str:
 def _create(args) -> int:
     with collect_notes() as notes:
         manager, _ = _open(args)
-        number = manager.create_initial_split(args.signal, args.val_ratio, args.seed, notes=args.notes)
+        bar = ProgressBar(f"reading {args.signal} for --group-by {args.group_by}", enabled=None if args.group_by else False)
+        try:
+            number = manager.create_initial_split(args.signal, args.val_ratio, args.seed, group_by=args.group_by,
+                                                  notes=args.notes, progress=bar.update)
+        finally:
+            bar.close()
         info = version_info(manager.read_version(args.signal, number))
     lines = [f"Created v{number} of {args.signal}: {info['train_count']} train / {info['val_count']} val "
              f"(seed {args.seed}) in {info['path']}"]
+    if args.group_by:
+        lines.append(f"  grouped by {args.group_by}: {info['group_count']} group(s) kept whole; val ratio "
+                     f"{info['val_ratio']:.3f} (asked {args.val_ratio:g})")
     return _emit(args, {"ok": True, "signal": args.signal, "version": info, "notes": notes}, lines)
 
 
@@ -278,7 +294,8 @@ def _verify(args) -> int:
     warnings = [to_jsonable(w) for w in report.warnings]
     payload = {"ok": report.ok, "signal": args.signal, "versions": list(report.versions),
                "active_version": report.active_version, "problem_count": len(problems),
-               "problems": problems, "warnings": warnings, "notes": notes}
+               "problems": problems, "warnings": warnings, "group_by": report.group_by, "capture_aware": report.group_by is not None,
+               "capture_leaks": report.capture_leaks, "notes": notes}
     if report.ok:
         span = f"v1..v{report.versions[-1]}, active v{report.active_version}" if report.versions else "no versions"
         lines = [f"{args.signal}: splits OK ({span})"]
@@ -286,7 +303,17 @@ def _verify(args) -> int:
         lines = [f"{args.signal}: {len(problems)} problem(s)"]
         lines += [f"  [{p['kind']}] {p['path']}: {p['message']}" for p in problems]
     lines += [f"  warning [{w['kind']}] {w['path']}: {w['message']}" for w in warnings]
+    if report.versions:
+        lines.append("  " + capture_line(report.group_by, report.capture_leaks, report.active_version))
     return _emit(args, payload, lines, EXIT_OK if report.ok else EXIT_PROBLEMS)
+
+
+def capture_line(group_by: str | None, capture_leaks: int | None, version: int | None) -> str:
+    """Whether v1 was made capture-aware, and the capture leak pairs of ``version``."""
+    aware = f"capture-aware (v1 grouped by {group_by})" if group_by else "not capture-aware (v1 shuffled by ID)"
+    if capture_leaks is None:
+        return f"{aware}; capture leaks not counted (no readable active version)"
+    return f"{aware}; {capture_leaks} capture leak pair(s) in v{version} (see specgui audit)"
 
 
 def _activate(args) -> int:

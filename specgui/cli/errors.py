@@ -16,7 +16,7 @@ import warnings
 from typing import Callable, Iterator
 
 from specgui.core.errors import SpecguiError
-from specgui.core.splits import RecoveredActiveWarning
+from specgui.core.splits.resolve import RecoveredActiveWarning
 
 from .output import EXIT_USAGE, fail, warn
 

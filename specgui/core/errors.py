@@ -34,6 +34,22 @@ class SplitStateError(SpecguiError, ValueError):
     """The requested split operation does not fit the signal's current state (a ``ValueError``)."""
 
 
+class NoSamplesError(SplitStateError):
+    """A split needs samples and the signal has none.
+
+    ``str()`` starts with the original backend's words, ``No samples found for {signal}``,
+    which its callers match; the folder follows.
+    """
+
+    def __init__(self, path: str | os.PathLike, signal_name: str, detail: str = "no complete sample"):
+        self.signal_name = signal_name
+        self.detail = detail
+        super().__init__(path, f"No samples found for {signal_name}")
+
+    def __str__(self) -> str:
+        return f"{self.problem} ({self.path}: {self.detail})"
+
+
 class SplitVersionExistsError(SplitStateError):
     """A version file already exists; versions are never overwritten."""
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
+from importlib import resources
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from .app_state import AppState, split_select
@@ -16,7 +16,17 @@ from .settings import APPLICATION, ORGANIZATION, AppSettings
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+ICON = "icons/specgui.png"  # package data of specgui.gui: an installed wheel carries it too
+
+
+def app_icon() -> QIcon:
+    """The application icon, read from the package (a null QIcon if it cannot be read)."""
+    pixmap = QPixmap()
+    try:
+        pixmap.loadFromData(resources.files(__package__).joinpath(ICON).read_bytes())
+    except OSError:
+        return QIcon()
+    return QIcon(pixmap)
 
 
 def ensure_application(argv: list[str] | None = None) -> QApplication:
@@ -27,9 +37,9 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
         app.setStyle("Fusion")
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
-    icon = RESOURCES / "icon.png"
-    if icon.is_file():
-        app.setWindowIcon(QIcon(str(icon)))
+    icon = app_icon()
+    if not icon.isNull():
+        app.setWindowIcon(icon)
     return app
 
 

@@ -1,4 +1,4 @@
-"""AppState: the one object the window's intents reach, and where the facts come from.
+"""AppState: the controllers of the window, and the consequences that cross them.
 
 It owns three worker pools of the one worker style — ``pool`` for scans and split
 operations, ``load_pool`` for sample loads, so a long rescan never makes the selected
@@ -6,10 +6,10 @@ sample wait, and ``check_pool`` for the sanity pass and the audit, which run for
 and six controllers (scans, samples, splits, sanity, audits, split health) plus the live watcher, and
 wires the consequences between them: a split written means that signal is
 rescanned and its versions relisted; a sample that fails to load becomes invalid in later
-scans; files changing on disk mean a rescan. Widgets connect to the controllers' facts
-(``state.scans.signal_updated``, ``state.samples.sample_loaded``, ...) and call the
-``request_*`` methods here; they never call the core.
-"""
+scans; files changing on disk mean a rescan. The window's wiring connects widgets to the
+controllers directly, intents (``state.samples.request``) and facts (``state.scans.signal_updated``)
+alike; what is here needs more than one controller (opening a folder, an extend preview
+that leaves out the samples known to fail). Widgets never call the core."""
 
 from __future__ import annotations
 
@@ -17,18 +17,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from specgui.core.splits import ExtendPreview
-
 from .main_thread_gc import MainThreadGarbageCollector
 from .state.audit_controller import AuditController
 from .state.edit_controller import EditController
-from .state.check_jobs import SanityOptions
+from ..app.check_jobs import SanityOptions
 from .state.health_controller import HealthController
 from .state.live_watch import POLL_MS, LiveWatcher
 from .state.sample_controller import SampleController
 from .state.sanity_controller import SanityController
 from .state.scan_controller import ScanController
-from .state.snapshot import SignalSnapshot
+from specgui.app.snapshot import SignalSnapshot
 from .state.split_controller import SplitController
 from .workers import WorkerPool
 
@@ -44,7 +42,8 @@ def split_select(spec: str) -> tuple[str, str | None]:
 
 
 class AppState(QObject):
-    """Intents in (``open_root``, ``request_*``), facts out (the controllers' signals)."""
+    """The controllers (``scans``, ``samples``, ``splits``, ``sanity``, ``audits``, ``health``) and
+    the consequences that cross them; see the module docstring."""
 
     status_message = Signal(str)  # one line for the status bar
 
@@ -107,55 +106,9 @@ class AppState(QObject):
         if self.scans.root is not None and sample_id:
             self.samples.preload(self.scans.root, signal, sample_id)
 
-    def request_sample(self, signal: str, sample_id: str, neighbours=()) -> None:
-        self.samples.request(signal, sample_id, neighbours)
-
-    def clear_sample(self) -> None:
-        self.samples.clear_request()
-
-    def request_versions(self, signal: str) -> None:
-        self.splits.list_versions(signal)
-
-    def request_membership(self, signal: str, version: int | None) -> None:
-        """Colour ``signal``'s samples by ``version`` (None: the active one)."""
-        self.scans.view_version(signal, version)
-
     def request_extend_preview(self, signal: str) -> None:
         # samples known to fail loading are never offered to training
         self.splits.preview_extend(signal, exclude=self.scans.failed_ids(signal))
-
-    def request_extend(self, preview: ExtendPreview) -> None:
-        self.splits.extend(preview)
-
-    def request_create_split(self, signal: str, val_ratio: float, seed: int) -> None:
-        self.splits.create_split(signal, val_ratio, seed)
-
-    def request_set_active(self, signal: str, version: int) -> None:
-        self.splits.set_active(signal, version)
-
-    def request_diff(self, signal: str, a: int, b: int) -> None:
-        self.splits.diff(signal, a, b)
-
-    def request_sanity_pass(self, signal: str, options: SanityOptions) -> None:
-        self.sanity.start(signal, options)
-
-    def cancel_sanity_pass(self) -> None:
-        self.sanity.cancel()
-
-    def request_audit(self, signal: str, version: int | None, near_threshold: int) -> None:
-        self.audits.start(signal, version, near_threshold)
-
-    def cancel_audit(self) -> None:
-        self.audits.cancel()
-
-    def request_leak_pair(self, signal: str, leak) -> None:
-        self.audits.load_pair(signal, leak)
-
-    def request_health(self, signal: str, version: int | None) -> None:
-        self.health.request(signal, version)
-
-    def cancel_health(self) -> None:
-        self.health.cancel()
 
     def cancel_long_jobs(self) -> None:
         self.pool.cancel_long()

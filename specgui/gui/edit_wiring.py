@@ -7,18 +7,13 @@ can answer them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QStatusBar, QWidget
 
-from specgui.core.box_edits import BoxEditSession
-from specgui.core.edit_journal import JournalEntry
+from specgui.core.review.box_edits import BoxEditSession
+from specgui.core.review.journal import JournalEntry
 
 from .app_state import AppState
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
 
 RELOAD, OVERWRITE, KEEP = "reload", "overwrite", "keep"
 
@@ -49,27 +44,27 @@ def ask_restore(window, count: int) -> bool:
 class EditWiring(QObject):
     """See the module docstring."""
 
-    def __init__(self, window: MainWindow, state: AppState):
-        super().__init__(window)
-        self.window, self.state = window, state
-        self.conflict_chooser = lambda message: ask_conflict(window, message)
-        self.note_chooser = lambda sample_id: ask_note(window, sample_id)
-        self.restore_chooser = lambda count: ask_restore(window, count)
-        editor, edits = window.view.box_editor, state.edits
+    def __init__(self, view, tree_panel, status_bar: QStatusBar, state: AppState, parent: QWidget):
+        super().__init__(parent)
+        self.view, self.tree, self.status_bar, self.state = view, tree_panel, status_bar, state
+        self.conflict_chooser = lambda message: ask_conflict(parent, message)
+        self.note_chooser = lambda sample_id: ask_note(parent, sample_id)
+        self.restore_chooser = lambda count: ask_restore(parent, count)
+        editor, edits = view.box_editor, state.edits
         editor.save_requested.connect(edits.save)
         editor.edits_changed.connect(self._on_edits_changed)
         edits.boxes_saved.connect(self._on_boxes_saved)
         edits.save_conflicted.connect(self._on_save_conflicted)
         edits.save_failed.connect(self._on_save_failed)
         edits.journal_found.connect(self._on_journal_found)
-        edits.review_loaded.connect(window.tree_panel.show_review)
+        edits.review_loaded.connect(tree_panel.show_review)
         edits.review_failed.connect(self._on_review_failed)
-        window.tree_panel.signal_requested.connect(edits.load_review)
+        tree_panel.signal_requested.connect(edits.load_review)
         edits.find_journal()
 
     # -- review marks ---------------------------------------------------------------------
     def mark(self, state: str | None, *, step: bool = False) -> bool:
-        key = self.window.tree_panel.current_key()
+        key = self.tree.current_key()
         if key is None or key[1] is None:
             return False
         note = None
@@ -79,15 +74,15 @@ class EditWiring(QObject):
                 return False
         self.state.edits.set_review(key[0], [key[1]], state, note)
         if step:
-            self.window.tree_panel.step(+1)
+            self.tree.step(+1)
         return True
 
     def _on_review_failed(self, signal: str, message: str) -> None:
-        self.window.statusBar().showMessage(f"Review states of {signal}: {message}", 8000)
+        self.status_bar.showMessage(f"Review states of {signal}: {message}", 8000)
 
     # -- saves ----------------------------------------------------------------------------
     def _on_edits_changed(self, key: str, dirty: bool) -> None:
-        session = self.window.view.box_editor.session(key)
+        session = self.view.box_editor.session(key)
         entry = None
         if session is not None and dirty:
             entry = JournalEntry(key, session.base_sha256, session.to_json(), session.image_shape)
@@ -95,15 +90,15 @@ class EditWiring(QObject):
 
     def _on_boxes_saved(self, outcome) -> None:
         request = outcome.request
-        self.window.view.box_editor.saved(request.key, request.boxes, outcome.sha256)
-        self.window.statusBar().showMessage(f"Saved boxes of {request.signal}/{request.sample_id}", 4000)
+        self.view.box_editor.saved(request.key, request.boxes, outcome.sha256)
+        self.status_bar.showMessage(f"Saved boxes of {request.signal}/{request.sample_id}", 4000)
 
     def _on_save_failed(self, outcome) -> None:
-        self.window.view.box_editor.save_refused(outcome.request.key)
-        self.window.statusBar().showMessage(f"Not saved (edits kept): {outcome.error}", 10000)
+        self.view.box_editor.save_refused(outcome.request.key)
+        self.status_bar.showMessage(f"Not saved (edits kept): {outcome.error}", 10000)
 
     def _on_save_conflicted(self, outcome) -> None:
-        request, editor = outcome.request, self.window.view.box_editor
+        request, editor = outcome.request, self.view.box_editor
         editor.save_refused(request.key)
         choice = self.conflict_chooser(outcome.error)
         if choice == OVERWRITE:
@@ -112,9 +107,9 @@ class EditWiring(QObject):
             editor.discard(request.key)
             sample = editor.sample
             if sample is not None and str(sample.json_path) == request.key:
-                self.state.request_sample(request.signal, request.sample_id)
+                self.state.samples.request(request.signal, request.sample_id)
         else:
-            self.window.statusBar().showMessage("Save refused: the file changed on disk; your edits are kept", 8000)
+            self.status_bar.showMessage("Save refused: the file changed on disk; your edits are kept", 8000)
 
     def _on_journal_found(self, entries: list[JournalEntry]) -> None:
         if not self.restore_chooser(len(entries)):
@@ -123,5 +118,5 @@ class EditWiring(QObject):
             return
         for entry in entries:
             session = BoxEditSession(entry.boxes, entry.image_shape, entry.base_sha256, None, dirty=True)
-            self.window.view.box_editor.adopt(entry.json_path, session)
-        self.window.statusBar().showMessage(f"Restored unsaved edits of {len(entries)} sample(s)", 8000)
+            self.view.box_editor.adopt(entry.json_path, session)
+        self.status_bar.showMessage(f"Restored unsaved edits of {len(entries)} sample(s)", 8000)

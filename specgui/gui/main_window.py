@@ -10,11 +10,11 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
 
 from specgui import __version__
-from specgui.core.sample_status import SampleStatus
+from specgui.core.samples.status import SampleStatus
 
 from .app_state import AppState, split_select
 from .settings import AppSettings
@@ -28,10 +28,11 @@ from .widgets.sample_tree_panel import SampleTreePanel
 from .widgets.sanity_panel import SanityPanel
 from .widgets.split_panel import SplitPanel
 from .edit_wiring import EditWiring
-from .window_wiring import WindowWiring
+from .window_wiring import WindowParts, WindowWiring
 
 WINDOW_TITLE = "specgui"
 SPLITTERS = ("main", "center", "right")
+FIRST_RUN_SCREEN_FRACTION = 0.9  # no saved geometry yet: use most of the screen, centred
 
 
 class MainWindow(QMainWindow):
@@ -72,8 +73,11 @@ class MainWindow(QMainWindow):
         self.add_panel("Leak audit", self.audit_panel)
         self.health_panel = HealthPanel()
         self.add_panel("Split health", self.health_panel)
-        self.wiring = WindowWiring(self, state)
-        self.edit_wiring = EditWiring(self, state)
+        self.wiring = WindowWiring(WindowParts(
+            self.tree_panel, self.view, self.metadata, self.split_panel, self.job_progress, self.sanity_panel,
+            self.audit_panel, self.health_panel, self.access_label, self.statusBar(), self.settings,
+            self.setWindowTitle), state, parent=self)
+        self.edit_wiring = EditWiring(self.view, self.tree_panel, self.statusBar(), state, parent=self)
         self._restore_settings()
 
     # -- extension point -----------------------------------------------------------------
@@ -178,7 +182,7 @@ class MainWindow(QMainWindow):
 
     def select_on_open(self, spec: str) -> None:
         """Select ``SIGNAL/SAMPLE_ID`` once the folder has been scanned."""
-        self.wiring.pending_select = split_select(spec)
+        self.wiring.select_when_scanned(*split_select(spec))
 
     def open_root(self, root: str) -> None:
         self.view.clear()
@@ -188,16 +192,29 @@ class MainWindow(QMainWindow):
     # -- settings ------------------------------------------------------------------------
     def _restore_settings(self) -> None:
         geometry = self.settings.blob("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self._fill_most_of_the_screen()
         for name, splitter in self.splitters.items():
             state = self.settings.blob(f"window/splitter_{name}")
             if state is not None:
                 splitter.restoreState(state)
         self.view.apply_view_settings(self.settings.view_settings())
 
+    def _fill_most_of_the_screen(self) -> None:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        available = screen.availableGeometry()
+        width = int(available.width() * FIRST_RUN_SCREEN_FRACTION)
+        height = int(available.height() * FIRST_RUN_SCREEN_FRACTION)
+        self.resize(width, height)
+        self.move(available.x() + (available.width() - width) // 2, available.y() + (available.height() - height) // 2)
+
     def save_settings(self) -> None:
         self.settings.set_blob("window/geometry", QByteArray(self.saveGeometry()))
+        current, root = self.tree_panel.current_key(), self.state.scans.root
+        if current is not None and current[1] is not None and root is not None:
+            self.settings.set_last_sample(str(root), *current)
         for name, splitter in self.splitters.items():
             self.settings.set_blob(f"window/splitter_{name}", QByteArray(splitter.saveState()))
         self.settings.set_view_settings(self.view.view_settings())

@@ -1,4 +1,4 @@
-"""What the window remembers between runs, in QSettings: root, geometry, splitters, view.
+"""What the window remembers between runs, in QSettings: root, sample shown, geometry, splitters, view.
 
 ``SPECGUI_SETTINGS_FILE`` (an INI path) replaces the user's settings store; tests and the
 headless screenshot use it so they never read or write the user's settings.
@@ -36,6 +36,20 @@ class AppSettings:
 
     def set_last_root(self, root: str) -> None:
         self.store.setValue("last_root", root)
+
+    def last_sample(self, root: str) -> tuple[str, str] | None:
+        """``(signal, sample_id)`` last shown in folder ``root``, None if none (or another folder)."""
+        try:
+            value = json.loads(self.store.value("last_sample") or "")
+        except (TypeError, ValueError):
+            return None
+        if not isinstance(value, dict) or value.get("root") != root:
+            return None
+        signal, sample_id = value.get("signal"), value.get("sample_id")
+        return (signal, sample_id) if isinstance(signal, str) and isinstance(sample_id, str) else None
+
+    def set_last_sample(self, root: str, signal: str, sample_id: str) -> None:
+        self.store.setValue("last_sample", json.dumps({"root": root, "signal": signal, "sample_id": sample_id}))
 
     def blob(self, key: str) -> QByteArray | None:
         """A saved Qt state (geometry, splitter), or None."""

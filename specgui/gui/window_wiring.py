@@ -1,51 +1,80 @@
-"""Connects the window's widgets to the app state: intents to ``request_*``, facts to widgets.
+"""Connects the window's widgets to the app state: intents to the controllers, facts to widgets.
 
 Widgets never see each other or the core; this object is the only place that knows which
-fact goes to which widget. All of it runs on the main thread (the controllers emit their
-facts there), so plain bound-method connections suffice.
+fact goes to which widget. It is handed the widgets (:class:`WindowParts`), never the
+window, so the window and its wiring do not import each other. All of it runs on the main
+thread (the controllers emit their facts there), so plain bound-method connections suffice.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QLabel, QStatusBar
 
-from specgui.core.sample_loading import LoadedSample
+from specgui.core.samples.loading import LoadedSample
 
 from .app_state import AppState
-from .state.snapshot import SignalSnapshot
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+from .settings import AppSettings
+from specgui.app.snapshot import SignalSnapshot
+from .views.metadata_panel import MetadataPanel
+from .views.spectrogram_view import SpectrogramView
+from .widgets.audit_panel import AuditPanel
+from .widgets.health_panel import HealthPanel
+from .widgets.job_progress import JobProgress
+from .widgets.sample_tree_panel import SampleTreePanel
+from .widgets.sanity_panel import SanityPanel
+from .widgets.split_panel import SplitPanel
 
 STATUS_TIMEOUT_MS = 8000
+
+
+@dataclass(frozen=True)
+class WindowParts:
+    """What the wiring connects, handed over by the window."""
+
+    tree_panel: SampleTreePanel
+    view: SpectrogramView
+    metadata: MetadataPanel
+    split_panel: SplitPanel
+    job_progress: JobProgress
+    sanity_panel: SanityPanel
+    audit_panel: AuditPanel
+    health_panel: HealthPanel
+    access_label: QLabel
+    status_bar: QStatusBar
+    settings: AppSettings
+    set_title: Callable[[str], None]
 
 
 class WindowWiring(QObject):
     """Routes facts to the window's widgets; see the module docstring."""
 
-    def __init__(self, window: MainWindow, state: AppState):
-        super().__init__(window)
-        self.window, self.state = window, state
-        self.pending_select: tuple[str, str | None] | None = None  # from --select
+    def __init__(self, parts: WindowParts, state: AppState, parent: QObject | None = None):
+        super().__init__(parent)
+        self.window, self.state = parts, state
+        self._pending_select: tuple[str, str | None] | None = None  # from --select
+        self._select_after_scan = False  # a folder was just opened: show a sample, not a black plot
         self._metadata_after_paint: LoadedSample | None = None
-        tree, splits, view = window.tree_panel, window.split_panel, window.view
+        tree, splits, view = parts.tree_panel, parts.split_panel, parts.view
 
-        # intents → state
-        tree.sample_requested.connect(state.request_sample)
+        # intents → controllers (AppState only where the answer crosses controllers)
+        tree.sample_requested.connect(state.samples.request)
         tree.signal_requested.connect(self._on_signal_requested)
         tree.selection_cleared.connect(self._on_selection_cleared)
-        splits.membership_requested.connect(state.request_membership)
+        splits.membership_requested.connect(state.scans.view_version)
         splits.extend_preview_requested.connect(state.request_extend_preview)
-        splits.extend_requested.connect(state.request_extend)
-        splits.create_split_requested.connect(state.request_create_split)
-        splits.set_active_requested.connect(state.request_set_active)
-        splits.diff_requested.connect(state.request_diff)
+        splits.extend_requested.connect(state.splits.extend)
+        splits.create_preview_requested.connect(state.splits.preview_create)
+        splits.create_split_requested.connect(state.splits.create_split)
+        splits.set_active_requested.connect(state.splits.set_active)
+        splits.diff_requested.connect(state.splits.diff)
         splits.notice_changed.connect(self._on_notice_changed)
         splits.write_block_changed.connect(self._on_write_block_changed)
-        window.job_progress.cancel_requested.connect(state.cancel_long_jobs)
-        window.metadata.box_selected.connect(view.highlight_box)
+        parts.job_progress.cancel_requested.connect(state.cancel_long_jobs)
+        parts.metadata.box_selected.connect(view.highlight_box)
         view.view_settings_changed.connect(self._on_view_settings_changed)
         view.sample_painted.connect(self._on_sample_painted)
 
@@ -61,21 +90,23 @@ class WindowWiring(QObject):
         state.splits.extend_previewed.connect(splits.show_extend_preview)
         state.splits.split_failed.connect(splits.show_split_failed)
         state.splits.diff_computed.connect(splits.show_diff)
-        state.pool.long_busy_changed.connect(window.job_progress.set_running)
+        state.splits.create_previewed.connect(splits.show_create_preview)
+        state.splits.create_preview_progressed.connect(splits.show_create_progress)
+        state.pool.long_busy_changed.connect(parts.job_progress.set_running)
         state.pool.long_busy_changed.connect(splits.set_busy)
-        state.pool.progress_changed.connect(window.job_progress.show_progress)
+        state.pool.progress_changed.connect(parts.job_progress.show_progress)
         state.status_message.connect(self._on_status_message)
         self._wire_checks()
 
     def _wire_checks(self) -> None:
         """The sanity-pass and leak-audit tabs: their intents, and the facts of their controllers."""
         state, sanity, audit = self.state, self.window.sanity_panel, self.window.audit_panel
-        sanity.pass_requested.connect(state.request_sanity_pass)
-        sanity.cancel_requested.connect(state.cancel_sanity_pass)
+        sanity.pass_requested.connect(state.sanity.start)
+        sanity.cancel_requested.connect(state.sanity.cancel)
         sanity.sample_requested.connect(self._on_check_sample_requested)
-        audit.audit_requested.connect(state.request_audit)
-        audit.cancel_requested.connect(state.cancel_audit)
-        audit.pair_requested.connect(state.request_leak_pair)
+        audit.audit_requested.connect(state.audits.start)
+        audit.cancel_requested.connect(state.audits.cancel)
+        audit.pair_requested.connect(state.audits.load_pair)
         audit.sample_requested.connect(self._on_check_sample_requested)
         for panel in (sanity, audit):
             self.window.split_panel.membership_requested.connect(panel.set_version)
@@ -99,8 +130,8 @@ class WindowWiring(QObject):
     def _wire_health(self) -> None:
         """The split-health tab: recomputed for the selected version, and after a split is written."""
         state, health = self.state, self.window.health_panel
-        health.health_requested.connect(state.request_health)
-        health.cancel_requested.connect(state.cancel_health)
+        health.health_requested.connect(state.health.request)
+        health.cancel_requested.connect(state.health.cancel)
         self.window.split_panel.membership_requested.connect(health.set_version)
         state.splits.versions_listed.connect(health.show_versions)
         state.splits.split_changed.connect(health.split_changed)
@@ -110,6 +141,10 @@ class WindowWiring(QObject):
         state.health.health_cancelled.connect(health.show_cancelled)
         state.health.running_changed.connect(health.set_running)
 
+    def select_when_scanned(self, signal: str, sample_id: str | None) -> None:
+        """Select ``signal`` (and ``sample_id``) once the folder being opened is scanned."""
+        self._pending_select = (signal, sample_id)
+
     # -- intents that need the state's answer first ----------------------------------------
     def _on_signal_requested(self, signal: str) -> None:
         snapshot = self.state.scans.snapshot(signal)
@@ -118,7 +153,7 @@ class WindowWiring(QObject):
         self.window.sanity_panel.set_signal(signal)
         self.window.audit_panel.set_signal(signal)
         self.window.health_panel.set_signal(signal)
-        self.state.request_versions(signal)
+        self.state.splits.list_versions(signal)
 
     def _on_check_sample_requested(self, signal: str, sample_id: str) -> None:
         """A problem row of a sanity or audit report: select that sample (its view says what is wrong)."""
@@ -128,13 +163,14 @@ class WindowWiring(QObject):
 
     def _on_selection_cleared(self) -> None:
         self._metadata_after_paint = None
-        self.state.clear_sample()
+        self.state.samples.clear_request()
         self.window.view.clear()
         self.window.metadata.clear()
 
     # -- facts ---------------------------------------------------------------------------
     def _on_root_opened(self, signals_root: str) -> None:
-        self.window.setWindowTitle(f"{signals_root} — specgui")
+        self._select_after_scan = True
+        self.window.set_title(f"{signals_root} — specgui")
         self.window.settings.set_last_root(str(self.state.scans.root or signals_root))
 
     def _on_root_failed(self, message: str) -> None:
@@ -143,16 +179,28 @@ class WindowWiring(QObject):
 
     def _on_signals_scanned(self, snapshots: tuple[SignalSnapshot, ...]) -> None:
         self.window.tree_panel.show_snapshots(snapshots)
-        if self.pending_select is not None:
-            wanted, self.pending_select = self.pending_select, None
+        if self._pending_select is not None:
+            wanted, self._pending_select = self._pending_select, None
             if not self.window.tree_panel.select(*wanted):
                 self._on_status_message(f"--select: {'/'.join(filter(None, wanted))} is not in this folder")
                 return
+        elif self._select_after_scan:
+            self._select_first_view()
+        self._select_after_scan = False
         total = sum(len(s.ids) for s in snapshots)
         self._on_status_message(f"{len(snapshots)} signal(s), {total:,} sample(s)")
         if not snapshots:
             self.window.view.show_error("No signal folders here. Open training_data/ or training_data/signals/.",
                                         str(self.state.scans.signals_root or ""))
+
+    def _select_first_view(self) -> None:
+        """A folder just opened with nothing selected: its remembered sample, else the first one."""
+        tree = self.window.tree_panel
+        if tree.current_key() is not None or self.state.scans.root is None:
+            return
+        remembered = self.window.settings.last_sample(str(self.state.scans.root))
+        if remembered is None or not tree.select(*remembered):
+            tree.select_first_sample()
 
     def _on_signal_updated(self, snapshot: SignalSnapshot) -> None:
         self.window.tree_panel.update_snapshot(snapshot)
@@ -199,7 +247,7 @@ class WindowWiring(QObject):
         label.setVisible(bool(reason))
 
     def _on_status_message(self, text: str) -> None:
-        self.window.statusBar().showMessage(text, STATUS_TIMEOUT_MS)
+        self.window.status_bar.showMessage(text, STATUS_TIMEOUT_MS)
 
     def _on_view_settings_changed(self) -> None:
         self.window.settings.set_view_settings(self.window.view.view_settings())

@@ -119,11 +119,11 @@ class WorkerPool(QObject):
 
     def run(self, func: Callable[..., Any], *args: Any, returned: Callable[[Any], None] | None = None,
             aborted: Callable[[], None] | None = None, finished: Callable[[], None] | None = None,
-            long: bool = False, priority: int = 0) -> Worker:
+            yielded: Callable[[Any], None] | None = None, long: bool = False, priority: int = 0) -> Worker:
         """Start ``func(*args)`` as a worker; the callbacks must be bound methods of main-thread objects."""
         worker = Worker(func, *args)
         for signal, slot in ((worker.signals.returned, returned), (worker.signals.aborted, aborted),
-                             (worker.signals.finished, finished)):
+                             (worker.signals.finished, finished), (worker.signals.yielded, yielded)):
             if slot is not None:
                 signal.connect(slot)
         worker.signals.errored.connect(self._on_worker_errored)

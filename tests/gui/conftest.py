@@ -64,6 +64,7 @@ def open_window(qtbot):
         windows.append(window)
         if wait:
             qtbot.waitUntil(lambda: window.tree_panel.model.rowCount() > 0, timeout=WAIT_MS)
+            wait_until_shown(qtbot, window)
         return window
 
     yield factory
@@ -73,8 +74,19 @@ def open_window(qtbot):
         assert all(worker.is_done for worker in workers), [(w.name, w.is_done) for w in workers]
 
 
+def wait_until_shown(qtbot, window) -> None:
+    """The sample a folder opens on (its remembered one, else the first) is painted, if any."""
+    key = window.tree_panel.current_key()
+    if key is not None and key[1] is not None:
+        qtbot.waitUntil(lambda: window.view.painted_sample_id == key[1] or bool(window.view.error_text),
+                        timeout=WAIT_MS)
+
+
 def select_and_wait(qtbot, window, signal: str, sample_id: str) -> None:
     """Select a sample and wait until its image and boxes are painted."""
+    if window.tree_panel.current_key() == (signal, sample_id):  # already current (a folder opens on one)
+        qtbot.waitUntil(lambda: window.view.painted_sample_id == sample_id, timeout=WAIT_MS)
+        return
     with qtbot.waitSignal(window.view.sample_painted, timeout=WAIT_MS,
                           check_params_cb=lambda painted: painted == sample_id):
         assert window.tree_panel.select(signal, sample_id)

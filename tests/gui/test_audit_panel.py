@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from helpers import make_signal
-from specgui.core.splits import SplitManager
+from specgui.core.splits.manager import SplitManager
 
 from .conftest import WAIT_MS, select_and_wait
 
@@ -57,18 +57,23 @@ def test_the_audit_finds_a_planted_duplicate_and_the_pair_opens_side_by_side(qtb
     report = finished.args[0]
     assert report.near_threshold == 12
     assert [(leak.kind, leak.train, leak.val) for leak in report.leaks] == [("exact", train[0], val[0])]
-    assert [panel.leaks.cell(0, c) for c in range(3)] == ["exact", train[0], val[0]]
-    assert "identical pixels (32×48)" in panel.leaks.cell(0, 3)
-    assert "1 leak pair" in panel.summary.text()
+    tree = panel.group_tree
+    group_row = tree.topLevelItem(0)
+    assert tree.topLevelItemCount() == 1 and [group_row.text(c) for c in range(3)] == ["exact", "1", "1"]
+    assert "identical pixels (32×48)" in group_row.text(3)
+    assert "1 leak group" in panel.summary.text()
     assert panel.problems.rowCount() == 1 and panel.problems.cell(0, 0) == train[1]
     assert ".npz is not on disk" in panel.problems.cell(0, 2) and panel.problems_box.isVisibleTo(panel)
 
-    panel.leak_table.selectRow(0)
+    tree.setCurrentItem(group_row)
     assert panel.pair_button.isEnabled() and val[0] in panel.pair_detail.text()
+    train_row = tree.expand_side(0, "train").child(0)
+    assert train_row.text(1) == train[0]
     with qtbot.waitSignal(window.state.audits.pair_loaded, timeout=WAIT_MS):
-        rect = panel.leak_table.visualRect(panel.leaks.index(0, 1))
+        tree.scrollToItem(train_row)
+        rect = tree.visualItemRect(train_row)
         for click in (QTest.mouseClick, QTest.mouseDClick):  # a double-click: the first press, then the second
-            click(panel.leak_table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+            click(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     dialog = panel.pair_dialog
     assert dialog is not None and dialog.isVisible()
     assert dialog.views["train"].current_sample_id == train[0]
@@ -112,3 +117,54 @@ def test_a_signal_without_a_split_says_so(qtbot, open_window, signals_root):
         panel.run_bar.start_button.click()
     qtbot.waitUntil(lambda: panel.run_bar.start_button.isEnabled(), timeout=WAIT_MS)
     assert "no split yet" in panel.run_bar.status.text()
+
+
+def _groups(count: int, size: int):
+    from specgui.core.audit.groups import LeakGroup
+
+    return [LeakGroup("exact", tuple(f"g{g}-t{i:05d}" for i in range(size * 4 // 5)),
+                      tuple(f"g{g}-v{i:05d}" for i in range(size // 5)), {"hash": f"{g:032x}", "shape": [64, 64]},
+                      (size * 4 // 5) * (size // 5)) for g in range(count)]
+
+
+def test_forty_big_groups_show_at_once_and_list_members_page_by_page(qtbot):
+    from specgui.gui.widgets.audit_panel import AuditPanel
+    from specgui.gui.widgets.leak_group_tree import MEMBER_PAGE
+
+    panel = AuditPanel()
+    qtbot.addWidget(panel)
+    tree = panel.group_tree
+    tree.show_groups(_groups(40, 2500))
+    assert tree.topLevelItemCount() == 40
+    assert sum(tree.topLevelItem(g).child(s).childCount() for g in range(40) for s in (0, 1)) == 0  # nothing listed yet
+    side = tree.expand_side(3, "train")
+    assert side.childCount() == MEMBER_PAGE + 1 and "1,800 more" in side.child(MEMBER_PAGE).text(3)
+    tree.itemActivated.emit(side.child(MEMBER_PAGE), 0)  # the "more" row: the next page
+    assert side.childCount() == 2 * MEMBER_PAGE + 1 and side.child(MEMBER_PAGE).text(1) == f"g3-t{MEMBER_PAGE:05d}"
+
+
+def test_any_train_and_val_member_of_a_group_make_the_pair_shown(qtbot):
+    from specgui.gui.widgets.audit_panel import AuditPanel
+
+    panel = AuditPanel()
+    qtbot.addWidget(panel)
+
+    from specgui.core.audit.audit import AuditReport
+
+    report = AuditReport(signal="sig", version=1, train_count=4000, val_count=1000, near_threshold=40, leaks=(),
+                         problems=(), decoded=5000, groups=tuple(_groups(2, 2500)))
+    panel.set_signal("sig")
+    panel.show_report(report)
+    assert "2 leak group(s)" in panel.summary.text() and "2,000,000 train/val pairs" in panel.summary.text()
+    tree = panel.group_tree
+    tree.setCurrentItem(tree.expand_side(1, "train").child(7))
+    tree.setCurrentItem(tree.expand_side(1, "val").child(3))
+    asked = []
+    panel.pair_requested.connect(lambda signal, leak: asked.append((signal, leak)))
+    assert panel.pair_button.isEnabled()
+    panel.pair_button.click()
+    (signal, leak), = asked
+    assert (signal, leak.kind, leak.train, leak.val) == ("sig", "exact", "g1-t00007", "g1-v00003")
+    assert "g1-t00007" in panel.pair_detail.text() and "identical pixels (64×64)" in panel.pair_detail.text()
+    panel.resize(900, 700)
+    panel.grab().save("/tmp/audit-groups.png")

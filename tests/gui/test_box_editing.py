@@ -7,8 +7,8 @@ import json
 import pytest
 from PySide6 import QtCore, QtWidgets
 
-from specgui.core.sample_edit import save_boxes
-from specgui.core.sample_loading import load_sample
+from specgui.core.review.box_save import save_boxes
+from specgui.core.samples.loading import load_sample
 from specgui.gui.views.spectrogram_view import SpectrogramView
 
 from ..helpers import write_sample

@@ -7,7 +7,7 @@ import pytest
 from PySide6 import QtCore, QtGui
 
 from specgui.gui.views.boxes_item import BOX_RGB, HIGHLIGHT_RGB, BoxesItem, describe_box
-from specgui.gui.views.spectrogram_axes import mapping_from_metadata
+from specgui.core.samples.axes import mapping_from_metadata
 
 pytestmark = pytest.mark.gui
 

@@ -63,7 +63,9 @@ def test_a_missing_root_is_a_usage_error(tmp_path):
 def test_settings_are_remembered_in_the_test_location_only(qtbot, open_window, signals_root, isolated_settings):
     window = open_window(signals_root)
     select_and_wait(qtbot, window, "alpha", "a01")
-    window.view.apply_view_settings({"colormap": "magma", "levels": [12.0, 200.0]})
+    window.view.apply_view_settings({"colormap": "magma"})
+    with qtbot.waitSignal(window.view.view_settings_changed):
+        window.view.canvas.histogram.setLevels(12.0, 200.0)  # as a drag of the level region
     window.splitters["main"].setSizes([300, 700, 200])
     sizes = window.splitters["main"].sizes()
     window.close()

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from helpers import write_sample
-from specgui.core.sample_status import SampleStatus
-from specgui.core.splits import SplitManager
+from specgui.core.audit.checked_preview import CheckedPreview, check_extend
+from specgui.core.samples.status import SampleStatus
+from specgui.core.splits.manager import SplitManager
 from specgui.gui.models.sample_tree_model import StatusRole
-from specgui.gui.state.jobs import CheckedPreview
 from specgui.gui.widgets import dialogs
 from specgui.gui.widgets.extend_preview_dialog import ExtendPreviewDialog
 
@@ -116,14 +117,29 @@ def test_unchecking_the_box_writes_every_new_sample(qtbot, open_window, capture_
 
 def test_the_dialog_refuses_to_write_nothing_when_every_new_sample_leaks(qtbot, capture_root):
     root, val_id = capture_root
-    preview = SplitManager(root).preview_extend("cap", exclude=("n_fine",))
+    preview = check_extend(SplitManager(root), "cap", hold_back=("n_fine",))
     evidence = {"capture": "rec.rfcap", "train_window": [10.1, 10.2], "val_window": [10.0, 10.1],
                 "overlap_sec": 0.0, "touching": True}
-    checked = CheckedPreview(**{f: getattr(preview, f) for f in preview.__dataclass_fields__},
-                             leaks=(("n_leak", val_id, evidence),))
+    checked = replace(preview, leaks=(("n_leak", val_id, evidence),))
     dialog = ExtendPreviewDialog(checked)
     qtbot.addWidget(dialog)
     assert not dialog.write_button.isEnabled() and "nothing left" in dialog.write_button.toolTip()
     dialog.leave_out_check.setChecked(False)
     assert dialog.write_button.isEnabled() and dialog.excluded() == ()
     assert checked.without(("n_leak",)).is_noop
+
+
+def test_the_dialog_leaves_out_every_leaking_sample_of_a_group_even_if_pairs_are_capped(qtbot, capture_root):
+    from specgui.core.audit.groups import LeakGroup
+
+    root, val_id = capture_root
+    preview = SplitManager(root).preview_extend("cap")
+    evidence = {"capture": "rec.rfcap", "train_window": [10.1, 10.2], "val_window": [10.0, 10.1],
+                "overlap_sec": 0.0, "touching": True}
+    group = LeakGroup("capture", ("n_fine", "n_leak"), (val_id,), {"capture": "rec.rfcap"}, 2)
+    checked = CheckedPreview(**{f: getattr(preview, f) for f in preview.__dataclass_fields__},
+                             leaks=(("n_leak", val_id, evidence),), leak_groups=(group,), leaks_truncated=1)
+    dialog = ExtendPreviewDialog(checked)
+    qtbot.addWidget(dialog)
+    assert dialog.excluded() == ("n_fine", "n_leak")
+    assert "1 more pair" in dialog.more_label.text()

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import threading
 
 import numpy as np
 import pytest
 
 from helpers import make_signal, write_sample
-from specgui.core.splits import SplitManager
-from specgui.gui.state import check_jobs, health_controller
+from specgui.core.splits.manager import SplitManager
+from specgui.app import check_jobs
+from specgui.gui.state import health_controller
 from specgui.gui.state.health_controller import HealthController
 from specgui.gui.workers import WorkerPool
 
@@ -147,7 +149,7 @@ def test_cancel_stops_the_pass(qtbot, health_root, monkeypatch):
 
 def test_the_diff_dialog_says_val_shrank_when_val_files_are_gone(qtbot, health_root):
     """The diff job runs the core's checked diff: b's val IDs missing on disk reach the dialog."""
-    from specgui.gui.state.jobs import diff_job
+    from specgui.app.jobs import diff_job
     from specgui.gui.widgets.diff_dialog import DiffDialog
 
     root, manager = health_root
@@ -160,3 +162,24 @@ def test_the_diff_dialog_says_val_shrank_when_val_files_are_gone(qtbot, health_r
     assert dialog.missing_label.isVisibleTo(dialog)
     assert "Val shrank because files went missing" in dialog.missing_label.text()
     assert val[0] in dialog.missing_label.text()
+
+
+@pytest.mark.parametrize("group_by", [None, "capture"])
+def test_the_tab_says_whether_v1_is_capture_aware_and_counts_capture_leaks(qtbot, open_window, tmp_path, group_by):
+    root = tmp_path / "signals"
+    for i in range(20):  # two recordings, runs of two back-to-back windows, 1 s apart
+        start = (i % 10) * 0.1 + (i % 10) // 2 * 1.0
+        write_sample(root / "alpha" / "samples", f"s{i:02d}", seed=i, boxes=[BOX],
+                     extra={"source_capture": f"rec{i // 10}", "window_start_sec": start, "window_duration_sec": 0.1})
+    SplitManager(root).create_initial_split("alpha", 0.25, 1, group_by=group_by)
+    window, panel = open_health(qtbot, open_window, root)
+    text = panel.capture_label.text()
+    if group_by:
+        assert panel.health.group_by == "capture" and panel.health.capture_leaks == 0
+        assert "capture-aware (v1 grouped by capture)" in text and "0 capture leak pair(s)" in text
+        png = os.environ.get("SPECGUI_HEALTH_PNG")
+        if png:
+            window.grab().save(png)
+    else:
+        assert panel.health.group_by is None and panel.health.capture_leaks > 0
+        assert "not capture-aware" in text and f"{panel.health.capture_leaks} capture leak pair(s)" in text

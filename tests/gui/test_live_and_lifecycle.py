@@ -7,9 +7,10 @@ import threading
 import pytest
 
 from helpers import make_signal, write_sample
-from specgui.core.sample_status import SampleStatus
-from specgui.core.splits import SplitManager
-from specgui.gui.state import jobs, split_controller
+from specgui.core.samples.status import SampleStatus
+from specgui.core.splits.manager import SplitManager
+from specgui.app import jobs
+from specgui.gui.state import split_controller
 from specgui.gui.widgets import dialogs
 
 from .conftest import WAIT_MS, select_and_wait
@@ -91,7 +92,8 @@ def test_quitting_cancels_and_waits_for_running_workers(qtbot, open_window, sign
         return real(samples_dir, sample_id, **kwargs)
 
     monkeypatch.setattr(jobs, "load_sample", slow_load)
-    window = open_window(signals_root)
+    window = open_window(signals_root, wait=False)  # the first sample's load is the slow one too
+    qtbot.waitUntil(lambda: window.tree_panel.model.rowCount() > 0, timeout=WAIT_MS)
     scan = window.state.pool.run(endless_scan, long=True)
     window.tree_panel.select("beta", "b02")
     qtbot.waitUntil(loading.is_set, timeout=WAIT_MS)

@@ -8,14 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from specgui.core.sample_labels import SampleLabels
-from specgui.core.sample_loading import LoadedSample, load_sample
+from specgui.core.samples.labels import SampleLabels
+from specgui.core.samples.loading import LoadedSample, load_sample
 from specgui.gui.views.metadata_panel import MAX_CHILDREN, MetadataPanel, box_summary, scalar_text
 from specgui.gui.views.spectrogram_view import SpectrogramView
+from tests.conftest import TORCHSIG_ABSENT, TORCHSIG_DIR
 
 pytestmark = pytest.mark.gui
 
-TORCHSIG = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "torchsig-sample"
 META = {
     "sample_id": "3fa85f6457174562",
     "window_start_sec": 12.45,
@@ -74,9 +74,9 @@ def test_boxes_are_listed_by_index_with_their_fields(panel):
 
 
 def test_a_real_torchsig_json_shows_every_key(panel):
-    if not TORCHSIG.is_dir():
-        pytest.skip("../shared/data/torchsig-sample is not present")
-    sample = load_sample(TORCHSIG / "wideband" / "samples", "0000")
+    if not TORCHSIG_DIR.is_dir():
+        pytest.skip(TORCHSIG_ABSENT)
+    sample = load_sample(TORCHSIG_DIR / "wideband" / "samples", "0000")
     panel.show_metadata(sample.sample_id, sample.labels.metadata, [sample.npz_path, sample.json_path])
     rows = top_level(panel)
     assert set(json.loads(sample.json_path.read_text())) <= set(rows)
@@ -133,3 +133,19 @@ def test_text_helpers():
     assert scalar_text(float("nan")) == "NaN"
     assert box_summary(0, {"x_min": 1}, None) == "x 1-null, y null-null"
     assert box_summary(0, "odd", None) == "odd"
+
+
+def test_a_torchsig_style_json_shows_every_key_boxes_tight_too(panel, tmp_path):
+    """Generated stand-in for the TorchSig sample: ``boxes_tight`` beside ``boxes`` is a row too."""
+    from tests.torchsig_like import write_torchsig_like
+
+    root = write_torchsig_like(tmp_path / "signals")
+    sample = load_sample(root / "wideband" / "samples", "0000")
+    panel.show_metadata(sample.sample_id, sample.labels.metadata, [sample.npz_path, sample.json_path])
+    rows = top_level(panel)
+    meta = json.loads(sample.json_path.read_text())
+    assert set(meta) <= set(rows) and "boxes_tight" in rows
+    assert children(rows["boxes"])["box 2"].endswith("wideband")
+    assert children(rows["boxes_tight"]) == {"0": "{4 keys}", "1": "{4 keys}", "2": "{4 keys}"}
+    tight = meta["boxes_tight"][2]
+    assert children(rows["boxes_tight"].child(2)) == {key: str(value) for key, value in tight.items()}

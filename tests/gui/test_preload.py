@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import specgui.gui.state.jobs as jobs
+import specgui.app.jobs as jobs
 from specgui.gui.app_state import AppState
 
 from .conftest import WAIT_MS, current_ids
@@ -67,7 +67,7 @@ def test_a_preload_that_arrives_after_the_folder_opened_is_shown_when_wanted(qtb
         with qtbot.waitSignal(state.samples.sample_loaded, timeout=WAIT_MS,
                               check_params_cb=lambda signal, sample: sample.sample_id == "b01"):
             state.preload_sample("beta", "b01")
-            state.request_sample("beta", "b01")  # wanted while the preload is still running
+            state.samples.request("beta", "b01")  # wanted while the preload is still running
         assert ("beta", "b01") in state.samples.cache
     finally:
         assert state.shutdown(timeout_s=10)
@@ -81,7 +81,7 @@ def test_a_preload_kept_before_the_folder_opens_goes_to_the_cache_when_it_does(q
         qtbot.waitUntil(lambda: ("alpha", "a01") in state.samples.cache, timeout=WAIT_MS)
         loaded = []
         state.samples.sample_loaded.connect(lambda signal, sample: loaded.append(sample.sample_id))
-        state.request_sample("alpha", "a01")
+        state.samples.request("alpha", "a01")
         assert loaded == ["a01"] and counted_loads == ["a01"]  # straight from the cache, no second load
     finally:
         assert state.shutdown(timeout_s=10)

@@ -7,11 +7,11 @@ import json
 import pytest
 from PySide6 import QtCore
 
-from specgui.core.edit_journal import read_entries
-from specgui.core.review_states import read_review_states, set_review_states
-from specgui.core.sample_edit import file_sha256, save_boxes
-from specgui.core.splits import SplitManager
-from specgui.gui.state.jobs import preview_extend_job
+from specgui.core.review.journal import read_entries
+from specgui.core.review.states import read_review_states, set_review_states
+from specgui.core.review.box_save import file_sha256, save_boxes
+from specgui.core.splits.manager import SplitManager
+from specgui.app.jobs import preview_extend_job
 
 from ..helpers import make_signal
 from .conftest import WAIT_MS, select_and_wait

@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from helpers import write_sample
-from specgui.core.sample_status import SampleStatus
+from specgui.core.samples.status import SampleStatus
 from specgui.gui.models.sample_tree_model import StatusRole
-from specgui.gui.state import jobs
+from specgui.app import jobs
 
 from .conftest import WAIT_MS, select_and_wait
 

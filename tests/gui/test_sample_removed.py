@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from specgui.core.sample_status import SampleStatus
-from specgui.core.splits import SplitManager
+from specgui.core.samples.status import SampleStatus
+from specgui.core.splits.manager import SplitManager
 
 from .conftest import WAIT_MS, select_and_wait
 from .test_split_panel import status_of

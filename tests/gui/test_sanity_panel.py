@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from helpers import make_signal, write_sample
-from specgui.core.sample_status import SampleStatus
-from specgui.core.splits import SplitManager
+from specgui.core.samples.status import SampleStatus
+from specgui.core.splits.manager import SplitManager
 from specgui.gui.models.sample_tree_model import StatusRole
 
 from .conftest import WAIT_MS, select_and_wait
@@ -174,7 +174,7 @@ def test_cancel_stops_every_spawned_loader_worker_and_the_panel_returns_to_idle(
 
 
 def test_the_panel_shows_the_core_default_batch_size(qtbot):
-    from specgui.core import sanity
+    from specgui.core.sanity import run as sanity
     from specgui.gui.widgets.sanity_panel import SanityPanel
 
     panel = SanityPanel()

@@ -10,22 +10,22 @@ import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from specgui.core.errors import SampleError
-from specgui.core.sample_labels import SampleLabels, parse_boxes
-from specgui.core.sample_loading import LoadedSample, load_sample
+from specgui.core.samples.labels import SampleLabels, parse_boxes
+from specgui.core.samples.loading import LoadedSample, load_sample
 from specgui.gui.views.boxes_item import BOX_RGB, HIGHLIGHT_RGB
 from specgui.gui.views.spectrogram_view import SpectrogramView
-from specgui.gui.views.view_settings import clean_view_settings
+from specgui.gui.views.view_settings import SESSION_PERCENTILES, clean_view_settings
+from tests.conftest import TORCHSIG_ABSENT, TORCHSIG_DIR
 
 pytestmark = pytest.mark.gui
 
-TORCHSIG = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "torchsig-sample"
 WINDOW = {"window_start_sec": 12.45, "window_duration_sec": 0.1, "center_freq_mhz": 825.0, "sample_rate_mhz": 20.0}
 
 
 def torchsig(signal: str, sample_id: str) -> LoadedSample:
-    if not TORCHSIG.is_dir():
-        pytest.skip("../shared/data/torchsig-sample is not present")
-    return load_sample(TORCHSIG / signal / "samples", sample_id)
+    if not TORCHSIG_DIR.is_dir():
+        pytest.skip(TORCHSIG_ABSENT)
+    return load_sample(TORCHSIG_DIR / signal / "samples", sample_id)
 
 
 def synthetic(pixels: np.ndarray, boxes=(), sample_id: str = "synthetic", **extra) -> LoadedSample:
@@ -145,7 +145,7 @@ def test_only_the_latest_of_quick_swaps_reports_painted(qtbot, view):
     assert seen == ["0001"]
 
 
-SETTINGS = {"colormap": "magma", "levels": [10.0, 200.0], "auto_levels": False,
+SETTINGS = {"colormap": "magma", "levels": [10.0, 200.0], "levels_set_by_hand": True, "auto_levels": False,
             "axes_mode": "real", "labels_shown": False}
 
 
@@ -192,9 +192,43 @@ def test_colormap_and_levels_are_kept_for_the_next_sample(qtbot, view):
     assert view.image_item.lut is lut_before
 
 
-def test_levels_stay_fixed_at_full_range_by_default(qtbot, view):
-    show(qtbot, view, synthetic(np.full((64, 64), 100, np.uint8)))
-    assert tuple(view.image_item.getLevels()) == (0.0, 255.0)
+def test_the_first_sample_sets_robust_levels_that_the_next_samples_keep(qtbot, view):
+    assert view.canvas.levels() == (0.0, 255.0)  # nothing shown yet
+    floor = np.tile((np.arange(256) % 40 + 20).astype(np.uint8), (256, 1))  # a dim floor, 20..59
+    first = floor.copy()
+    first[100:110, 50:200] = 200  # one bright emitter, ~2 % of the pixels
+    first[0, 0] = 255  # a hot pixel must not stretch the range
+    show(qtbot, view, synthetic(first))
+    low, high = view.canvas.levels()
+    expected = np.percentile(first[::2, ::2], SESSION_PERCENTILES)
+    assert (low, high) == tuple(float(v) for v in expected) and 20 <= low < 25 and high == 200.0
+    assert tuple(view.image_item.getLevels()) == (low, high)
+    show(qtbot, view, synthetic(np.full((64, 64), 100, np.uint8)))  # another sample: the same levels
+    assert view.canvas.levels() == (low, high)
+    assert view.view_settings()["levels_set_by_hand"] is False
+
+
+def test_restored_levels_are_refitted_unless_they_were_set_by_hand(qtbot):
+    ramp = np.tile(np.linspace(50, 100, 128).astype(np.uint8), (128, 1))
+    fitted, by_hand = SpectrogramView(), SpectrogramView()
+    for widget in (fitted, by_hand):
+        qtbot.addWidget(widget)
+        widget.show()
+        qtbot.waitExposed(widget)
+    fitted.apply_view_settings({"levels": [0, 255], "levels_set_by_hand": False})
+    by_hand.apply_view_settings({"levels": [10, 30], "levels_set_by_hand": True})
+    show(qtbot, fitted, synthetic(ramp))
+    show(qtbot, by_hand, synthetic(ramp))
+    assert 50 <= fitted.canvas.levels()[0] < 52 and 99 <= fitted.canvas.levels()[1] <= 100
+    assert by_hand.canvas.levels() == (10.0, 30.0)
+
+
+def test_a_level_set_by_hand_is_kept_and_remembered_as_such(qtbot, view):
+    with qtbot.waitSignal(view.view_settings_changed):
+        view.canvas.histogram.setLevels(5, 90)  # as a drag before the first sample arrives
+    show(qtbot, view, synthetic(np.tile(np.arange(256, dtype=np.uint8), (64, 1))))
+    assert view.canvas.levels() == (5.0, 90.0)
+    assert view.view_settings()["levels_set_by_hand"] is True
 
 
 def test_auto_levels_fit_each_image_and_a_hand_set_level_turns_them_off(qtbot, view):

@@ -7,12 +7,13 @@ import json
 import pytest
 
 from helpers import write_sample
-from specgui.core.sample_status import SampleStatus
-from specgui.core.splits import SplitManager
+from specgui.core.samples.status import SampleStatus
+from specgui.core.splits.manager import SplitManager
 from specgui.gui.models.sample_tree_model import StatusRole
-from specgui.gui.state import snapshot as snapshot_module
+from specgui.app import snapshot as snapshot_module
 from specgui.gui.widgets import dialogs
 from specgui.gui.widgets.diff_dialog import DiffDialog
+from specgui.core.audit.checked_preview import check_extend
 from specgui.gui.widgets.extend_preview_dialog import ExtendPreviewDialog
 
 from .conftest import WAIT_MS, select_and_wait
@@ -46,7 +47,7 @@ def open_on_alpha(qtbot, open_window, root):
 
 
 def test_create_the_initial_split_from_the_panel(qtbot, open_window, signals_root, monkeypatch):
-    monkeypatch.setattr(dialogs, "ask_initial_split", lambda parent, signal, count: (0.34, 3))
+    monkeypatch.setattr(dialogs, "ask_initial_split", lambda parent, signal, count, request_preview=None: (0.34, 3, None))
     window = open_window(signals_root)
     select_and_wait(qtbot, window, "alpha", "a00")
     assert window.split_panel.create_button.isEnabled()
@@ -138,7 +139,7 @@ def test_diff_two_versions_lists_the_changes_and_the_val_frozen_badges(qtbot, op
 
 
 def test_the_preview_dialog_shows_the_new_version_the_count_and_the_ids(qtbot, extended_root):
-    preview = SplitManager(extended_root).preview_extend("alpha")
+    preview = check_extend(SplitManager(extended_root), "alpha")
     dialog = ExtendPreviewDialog(preview)
     qtbot.addWidget(dialog)
     assert dialog.write_button.text() == "Write v2"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import make_signal
-from specgui.core.splits import SplitManager
+from specgui.core.splits.manager import SplitManager
 from specgui.gui.app_state import AppState
 
 from .conftest import WAIT_MS
@@ -41,8 +41,8 @@ def test_only_the_latest_version_listing_is_delivered(qtbot, state, signals_root
         state.open_root(signals_root)
     listed = []
     state.splits.versions_listed.connect(lambda outcome: listed.append(outcome.signal))
-    state.request_versions("alpha")
-    state.request_versions("beta")
+    state.splits.list_versions("alpha")
+    state.splits.list_versions("beta")
     qtbot.waitUntil(lambda: listed == ["beta"], timeout=WAIT_MS)
     qtbot.waitUntil(lambda: state.idle(), timeout=WAIT_MS)
     assert listed == ["beta"]
@@ -56,7 +56,7 @@ def test_a_sample_that_failed_to_load_stays_invalid_and_is_never_offered_for_ext
         state.open_root(signals_root)
     assert state.scans.snapshot("alpha").pending_in_active == 2
     with qtbot.waitSignal(state.samples.sample_failed, timeout=WAIT_MS):
-        state.request_sample("alpha", "a11")
+        state.samples.request("alpha", "a11")
     qtbot.waitUntil(lambda: state.scans.snapshot("alpha").pending_in_active == 1, timeout=WAIT_MS)
     with qtbot.waitSignal(state.splits.extend_previewed, timeout=WAIT_MS) as previewed:
         state.request_extend_preview("alpha")

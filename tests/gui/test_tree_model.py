@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
-from specgui.core.sample_index import SignalScan
-from specgui.core.sample_status import SampleStatus
-from specgui.core.split_version import SplitVersion
+from specgui.core.samples.index import SignalScan
+from specgui.core.samples.status import SampleStatus
+from specgui.core.splits.version import SplitVersion
 from specgui.gui.models.sample_tree_model import KeyRole, SampleTreeModel, StatusRole
 from specgui.gui.models.tree_navigation import find_status, neighbour_ids, step
-from specgui.gui.state.snapshot import snapshot_from
+from specgui.app.snapshot import snapshot_from
 
 pytestmark = pytest.mark.gui
 

@@ -7,7 +7,7 @@ import threading
 import pytest
 from PySide6.QtCore import QObject, QThread
 
-from specgui.gui.state.jobs import Progress
+from specgui.app.jobs import Progress
 from specgui.gui.workers import Worker, WorkerPool
 
 pytestmark = pytest.mark.gui

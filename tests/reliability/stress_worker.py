@@ -88,7 +88,7 @@ class SyscallKiller:
 
 
 def run_crash(args: dict) -> None:
-    from specgui.core.splits import SplitManager
+    from specgui.core.splits.manager import SplitManager
 
     if args.get("copy_mode"):
         disable_symlinks()
@@ -136,7 +136,7 @@ def _install_lock_mode(mode: str) -> None:
             raise OSError(errno.ENOSYS, "flock not supported")
         fcntl.flock = no_flock
     elif mode == "none":
-        import specgui.core.splits as splits_module
+        import specgui.core.splits.manager as splits_module
 
         splits_module.split_lock = lambda *_a, **_k: contextlib.nullcontext()
 
@@ -145,9 +145,9 @@ def run_race(args: dict) -> None:
     import warnings
 
     from specgui.core.errors import SpecguiError, StaleSplitError
-    from specgui.core.splits import SplitManager
+    from specgui.core.splits.manager import SplitManager
 
-    import specgui.core.splits as splits_module
+    import specgui.core.splits.manager as splits_module
 
     warnings.simplefilter("ignore")
     _install_lock_mode(args.get("lock", "flock"))
@@ -199,16 +199,36 @@ def _whole(data: object) -> bool:
             and data.get("val_count") == len(data.get("val_samples") or []))
 
 
+class _PlainJsonReader:
+    """Where ../shared/seed is absent: the field's consumer read by hand (open active.json, json.load)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def get_split(self, signal: str) -> tuple[list, list]:
+        with open(self.root / signal / "splits" / "active.json") as fh:
+            data = json.load(fh)
+        return data["train_samples"], data["val_samples"]
+
+
+def _seed_reader(root: Path):
+    """The seed's SplitManager (the field's consumer) where ../shared/seed is present."""
+    try:
+        from seed_splits import SplitManager as SeedSplitManager
+    except ImportError:
+        return _PlainJsonReader(root)
+    return SeedSplitManager(str(root))
+
+
 def run_reader(args: dict) -> None:
     import warnings
 
-    from seed_splits import SplitManager as SeedSplitManager  # the field's consumer
-    from specgui.core.splits import SplitManager
+    from specgui.core.splits.manager import SplitManager
 
     warnings.simplefilter("ignore")
     root, sig = Path(args["root"]), args["signal"]
     splits = root / sig / "splits"
-    ours, seed = SplitManager(root), SeedSplitManager(str(root))
+    ours, seed = SplitManager(root), _seed_reader(root)
     reads, failures, parsed = 0, [], set()
     _sleep_until(args["start_at"])
     while time.time() < args["stop_at"]:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from specgui.core.review_states import read_review_states
-from specgui.core.sample_index import scan_signal
+from specgui.core.review.states import read_review_states
+from specgui.core.samples.index import scan_signal
 
 from ..helpers import make_signal
 
@@ -24,8 +24,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 WRITER = textwrap.dedent('''
     import sys, itertools
-    from specgui.core.sample_edit import save_boxes, file_sha256
-    from specgui.core.review_states import set_review_states
+    from specgui.core.review.box_save import save_boxes, file_sha256
+    from specgui.core.review.states import set_review_states
     from specgui.core.errors import SampleConflictError
     path, signal_dir, mode = sys.argv[1], sys.argv[2], sys.argv[3]
     print("ready", flush=True)

@@ -17,10 +17,10 @@ import threading
 
 import pytest
 
-import specgui.core.splits as splits_module
+import specgui.core.splits.manager as splits_module
 from benchmarks.stress_splits import make_bulk_signal, npz_blob, run_race
 from specgui.core.errors import StaleSplitError
-from specgui.core.splits import SplitManager
+from specgui.core.splits.manager import SplitManager
 from tests.helpers import make_signal
 
 from .split_checker import check_splits_folder

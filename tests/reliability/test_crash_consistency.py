@@ -20,7 +20,7 @@ import pytest
 
 from benchmarks.stress_splits import run_crash_trials
 from specgui.core.atomic_files import create_exclusive, point_link
-from specgui.core.splits import SplitManager
+from specgui.core.splits.manager import SplitManager
 from tests.helpers import make_signal
 
 from .split_checker import check_splits_folder, coverage_problems

@@ -22,11 +22,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from specgui.core.errors import SampleError, SplitFileError
-from specgui.core.sample_ids import unsafe_id_reason
-from specgui.core.sample_labels import load_sample_labels
-from specgui.core.spectrogram_file import load_spectrogram
-from specgui.core.splits import SplitManager
-from specgui.core.split_version import read_split_version
+from specgui.core.samples.ids import unsafe_id_reason
+from specgui.core.samples.labels import load_sample_labels
+from specgui.core.samples.spectrogram_file import load_spectrogram
+from specgui.core.splits.manager import SplitManager
+from specgui.core.splits.version import read_split_version
 
 from .faults import make_corpus
 

@@ -14,9 +14,9 @@ import threading
 import pytest
 
 from specgui.core.errors import SampleError
-from specgui.core.sample_index import scan_signal
-from specgui.core.sample_labels import MAX_JSON_BYTES, load_sample_labels
-from specgui.core.sample_loading import load_sample
+from specgui.core.samples.index import scan_signal
+from specgui.core.samples.labels import MAX_JSON_BYTES, load_sample_labels
+from specgui.core.samples.loading import load_sample
 
 from .faults import make_corpus, snapshot
 

@@ -18,9 +18,9 @@ import numpy as np
 import pytest
 
 from specgui.core.errors import SampleError
-from specgui.core.sample_index import scan_signal
-from specgui.core.sample_loading import load_sample
-from specgui.core.spectrogram_file import load_spectrogram
+from specgui.core.samples.index import scan_signal
+from specgui.core.samples.loading import load_sample
+from specgui.core.samples.spectrogram_file import load_spectrogram
 
 from .faults import make_corpus, snapshot
 

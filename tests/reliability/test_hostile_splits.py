@@ -20,9 +20,9 @@ import warnings
 import pytest
 
 from specgui.core.errors import SampleError, SplitFileError
-from specgui.core.sample_loading import load_sample
-from specgui.core.splits import SplitManager
-from specgui.core.split_version import read_split_version
+from specgui.core.samples.loading import load_sample
+from specgui.core.splits.manager import SplitManager
+from specgui.core.splits.version import read_split_version
 from tests.helpers import make_signal
 
 from .faults import make_corpus, snapshot
@@ -180,7 +180,7 @@ def test_an_extend_refused_for_an_active_json_folder_writes_no_version(tmp_path)
 
 def _read_in_subprocess(path):
     """Read in a child with a deadline: a FIFO would block it, /dev/zero would eat memory forever."""
-    code = ("import sys\nfrom specgui.core.split_version import read_split_version\n"
+    code = ("import sys\nfrom specgui.core.splits.version import read_split_version\n"
             "from specgui.core.errors import SplitFileError\n"
             "try:\n    read_split_version(sys.argv[1], 2)\n    print('accepted')\n"
             "except SplitFileError as exc:\n    print('SplitFileError', exc)\n")

@@ -22,9 +22,9 @@ import time
 import pytest
 
 from specgui.core.errors import SampleError, SplitLockError, SplitStateError
-from specgui.core.sample_loading import load_sample
-from specgui.core.split_store import split_lock
-from specgui.core.splits import SplitManager
+from specgui.core.samples.loading import load_sample
+from specgui.core.splits.store import split_lock
+from specgui.core.splits.manager import SplitManager
 from tests.helpers import make_signal
 
 from .faults import run_as_unprivileged, snapshot
@@ -183,7 +183,7 @@ def test_a_signal_folder_without_samples_is_named_and_nothing_is_written(tmp_pat
 _RO_MOUNT_CHILD = """
 import json, sys
 from pathlib import Path
-from specgui.core.splits import SplitManager
+from specgui.core.splits.manager import SplitManager
 root = Path(sys.argv[1])
 manager = SplitManager(root)
 out = {"get_split": len(manager.get_split("sig")[1])}

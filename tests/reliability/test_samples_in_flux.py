@@ -17,10 +17,10 @@ import time
 import numpy as np
 import pytest
 
-import specgui.core.spectrogram_file as spectrogram_file
+import specgui.core.samples.spectrogram_file as spectrogram_file
 from specgui.core.errors import SampleError
-from specgui.core.sample_index import scan_signal
-from specgui.core.sample_loading import load_sample
+from specgui.core.samples.index import scan_signal
+from specgui.core.samples.loading import load_sample
 from tests.helpers import make_signal, write_sample
 
 IDS = [f"{i:04d}" for i in range(6)]
@@ -53,7 +53,7 @@ def test_the_whole_samples_folder_removed_mid_pass(tmp_path):
 
 
 def test_a_dataset_item_whose_files_vanished_names_the_file(tmp_path):
-    torch_dataset = pytest.importorskip("specgui.core.dataset")
+    torch_dataset = pytest.importorskip("specgui.core.training.dataset")
     signal = make_signal(tmp_path, "sig", IDS)
     dataset = torch_dataset.SpectrogramDataset(signal / "samples", IDS)
     assert dataset[0][0].shape[0] == 3

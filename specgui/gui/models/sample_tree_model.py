@@ -18,10 +18,10 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from specgui.core.sample_status import SampleStatus
+from specgui.core.samples.status import SampleStatus
 
-from ..state.snapshot import CODE, INVALID, SignalSnapshot
-from ..widgets.status_style import MEANING, status_color, status_icon
+from specgui.app.snapshot import CODE, INVALID, SignalSnapshot
+from ..status_style import MEANING, status_color, status_icon
 from .signal_rows import SignalRows
 
 KeyRole = Qt.ItemDataRole.UserRole + 1  # (signal, sample ID or None for a header row)

@@ -6,9 +6,9 @@ from bisect import bisect_left
 
 import numpy as np
 
-from specgui.core.sample_status import SampleStatus
+from specgui.core.samples.status import SampleStatus
 
-from ..state.snapshot import STATUSES, SignalSnapshot, count_statuses
+from specgui.app.snapshot import STATUSES, SignalSnapshot, count_statuses
 
 
 class SignalRows:

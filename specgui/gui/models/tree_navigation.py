@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QModelIndex
 
-from specgui.core.sample_status import SampleStatus
+from specgui.core.samples.status import SampleStatus
 
-from ..state.snapshot import CODE
+from specgui.app.snapshot import CODE
 from .sample_tree_model import SampleTreeModel
 
 

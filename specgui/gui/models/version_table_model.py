@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from specgui.core.splits import VersionSummary
+from specgui.core.splits.manager import VersionSummary
 
 VersionRole = Qt.ItemDataRole.UserRole + 1
 HEADERS = ("", "Version", "Created", "Train", "Val", "Added", "Notes")

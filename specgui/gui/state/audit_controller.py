@@ -14,7 +14,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from ..workers import WorkerPool
-from .check_jobs import AuditOutcome, PairOutcome, audit_job, load_pair_job
+from specgui.app.check_jobs import AuditOutcome, PairOutcome, audit_job, load_pair_job
 from .pass_runner import PassRunner
 
 PAIR_PRIORITY = 10  # as the selected sample's load: someone is waiting to see it
@@ -34,7 +34,6 @@ class AuditController(PassRunner):
         super().__init__(pool, parent)
         self._load_pool = load_pool
         self._pair_generation = 0
-        self.report = None  # the last AuditReport
 
     def start(self, signal: str, version: int | None, near_threshold: int) -> bool:
         """Audit ``signal``; False when an audit is running or no folder is open."""
@@ -66,7 +65,6 @@ class AuditController(PassRunner):
         if outcome.error is not None:
             self.audit_failed.emit(outcome.signal, outcome.error)
         else:
-            self.report = outcome.report
             self.audit_finished.emit(outcome.report)
 
     def _on_pass_cancelled(self, signal: str) -> None:

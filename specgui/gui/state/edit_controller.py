@@ -6,10 +6,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from specgui.core.edit_journal import JournalEntry
+from specgui.core.review.journal import JournalEntry
 
 from ..workers import WorkerPool
-from .edit_jobs import (
+from ...app.edit_jobs import (
     ReviewOutcome, SaveOutcome, journal_job, read_journal_job, read_review_job, save_boxes_job, set_review_job,
 )
 

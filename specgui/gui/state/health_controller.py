@@ -13,7 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from ..workers import WorkerPool
-from .check_jobs import HealthOutcome, health_job
+from specgui.app.check_jobs import HealthOutcome, health_job
 from .pass_runner import PassRunner
 
 

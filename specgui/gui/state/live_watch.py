@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
-from specgui.core.sample_index import SAMPLES_DIRNAME, SPLITS_DIRNAME
+from specgui.core.layout import SAMPLES_DIRNAME, SPLITS_DIRNAME, signal_of_folder
 
 DEBOUNCE_MS = 300
 POLL_MS = 15_000
@@ -74,8 +74,8 @@ class LiveWatcher(QObject):
         elif changed.parent == self._signals_root:
             self._pending.add((changed.name, False))
             self._pending.add((changed.name, True))  # splits/ may have appeared
-        elif changed.parent.parent == self._signals_root:
-            self._pending.add((changed.parent.name, changed.name == SPLITS_DIRNAME))
+        elif (found := signal_of_folder(self._signals_root, changed)) is not None:
+            self._pending.add((found[0], found[1] == SPLITS_DIRNAME))
         self._debounce.start()
 
     def _on_debounce_timeout(self) -> None:

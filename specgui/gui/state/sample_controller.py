@@ -1,9 +1,8 @@
 """Loading the selected sample, prefetching its neighbours, dropping what arrives too late.
 
-Every request bumps a generation counter and names the one sample now wanted. Loads run on
-workers and land in a small LRU cache whatever happens; a load is shown (``sample_loaded``
-/ ``sample_failed``) only if its sample is still the one wanted by the latest generation,
-so a slow load that finishes after the user moved on is cached but never displayed. The
+Every request names the one sample now wanted (its signal and ID: the key decides staleness).
+Loads run on workers and land in a small LRU cache whatever happens; a load is shown
+(``sample_loaded`` / ``sample_failed``) only if its key is still the one wanted, so a slow load that finishes after the user moved on is cached but never displayed. The
 neighbours the tree names are prefetched at a lower priority, so stepping finds them ready.
 """
 
@@ -13,9 +12,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from specgui.core.layout import SignalPaths
+
 from ..workers import WorkerPool
-from .jobs import SampleOutcome, load_sample_job, preload_sample_job
-from .sample_cache import SampleCache
+from specgui.app.jobs import SampleOutcome, load_sample_job, preload_sample_job
+from specgui.app.sample_cache import SampleCache
 
 LOAD_PRIORITY = 10  # ahead of scans in the pool's queue
 PREFETCH_PRIORITY = 5
@@ -43,15 +44,14 @@ class SampleController(QObject):
         self._signals_root: Path | None = None
         self._in_flight: set[tuple[str, str]] = set()
         self._failed: dict[tuple[str, str], str] = {}
-        self.generation = 0
-        self._wanted: tuple[int, tuple[str, str]] | None = None
+        self._wanted: tuple[str, str] | None = None
         self._preloading: set[tuple[str, str]] = set()
         self._preloaded: list[SampleOutcome] = []  # arrived before the folder's scan: kept until it opens
 
     @property
     def wanted(self) -> tuple[str, str] | None:
         """The (signal, sample ID) the latest request asked for."""
-        return self._wanted[1] if self._wanted else None
+        return self._wanted
 
     def set_signals_root(self, signals_root: str | Path | None) -> None:
         """A new data folder: nothing cached or wanted from the old one stays."""
@@ -79,32 +79,30 @@ class SampleController(QObject):
             self._preloaded.append(outcome)
         elif outcome.sample is not None:
             self._keep_loaded(key, outcome)
-        if self._wanted is not None and self._wanted[1] == key and key not in self.cache:
+        if self._wanted == key and key not in self.cache:
             self._load(key, LOAD_PRIORITY)  # failed, or from another folder: load it the usual way
 
     def _keep_loaded(self, key: tuple[str, str], outcome: SampleOutcome) -> bool:
         """Cache a loaded sample if it comes from the open folder, and show it if it is wanted;
         False (and nothing kept) when it was read from a folder no longer open."""
-        if self._signals_root is None or outcome.sample.npz_path.parent.parent.parent != self._signals_root:
+        if self._signals_root is None or SignalPaths.of_samples_dir(outcome.sample.npz_path.parent).signals_root != self._signals_root:
             return False
         self.cache.put(key, outcome.sample, outcome.stamp)
         if self._failed.pop(key, None) is not None:
             self.sample_recovered.emit(*key)
-        if self._wanted is not None and self._wanted[1] == key:
+        if self._wanted == key:
             self.sample_loaded.emit(outcome.signal, outcome.sample)
         return True
 
     def clear_request(self) -> None:
         """Nothing is wanted any more (the selection was cleared)."""
-        self.generation += 1
         self._wanted = None
         self._prefetch_timer.stop()
 
     def request(self, signal: str, sample_id: str, neighbours=()) -> None:
         """Show ``sample_id`` of ``signal`` as soon as it is loaded; prefetch ``neighbours``."""
-        self.generation += 1
         key = (signal, sample_id)
-        self._wanted = (self.generation, key)
+        self._wanted = key
         sample = self.cache.get(key)
         if sample is not None:
             self.sample_loaded.emit(signal, sample)
@@ -122,7 +120,7 @@ class SampleController(QObject):
         if key in self._in_flight or key in self._preloading or self._signals_root is None:
             return  # already coming: the result is matched against the wanted key
         self._in_flight.add(key)
-        samples_dir = self._signals_root / key[0] / "samples"
+        samples_dir = SignalPaths(self._signals_root / key[0]).samples_dir
         self._pool.run(load_sample_job, samples_dir, key[0], key[1],
                        returned=self._on_load_returned, aborted=self._on_load_aborted, priority=priority)
 
@@ -137,7 +135,7 @@ class SampleController(QObject):
         message = outcome.message or "cannot load"
         self._failed[key] = message
         self.sample_invalid.emit(outcome.signal, outcome.sample_id, message)
-        if self._wanted is not None and self._wanted[1] == key:
+        if self._wanted == key:
             self.sample_failed.emit(outcome.signal, outcome.sample_id, message, outcome.path or "")
 
     def _on_load_aborted(self) -> None:

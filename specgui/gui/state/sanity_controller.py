@@ -14,7 +14,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from ..workers import WorkerPool
-from .check_jobs import DevicesProbed, SanityOptions, SanityOutcome, sanity_job
+from specgui.app.check_jobs import DevicesProbed, SanityOptions, SanityOutcome, sanity_job
 from .pass_runner import PassRunner
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from ..workers import WorkerPool
-from .jobs import RootScan, scan_root_job, scan_signal_job
-from .snapshot import SignalSnapshot
+from specgui.app.jobs import RootScan, scan_root_job, scan_signal_job
+from specgui.app.snapshot import SignalSnapshot
 
 
 class ScanController(QObject):

@@ -3,7 +3,9 @@
 Every operation runs on a worker over :class:`~specgui.core.splits.SplitManager`; one write
 runs at a time. Facts: ``versions_listed``, ``extend_previewed``, ``split_changed`` (a
 version was written or made active), ``split_failed`` (refused: the core's message, and
-whether the split was changed by someone else since the preview), ``diff_computed``.
+whether the split was changed by someone else since the preview), ``diff_computed``,
+``create_previewed`` / ``create_preview_progressed`` (v1 under each grouping, for the
+*Create split* dialog; a newer request cancels the one still running).
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from specgui.core.splits import ExtendPreview
+from specgui.core.audit.checked_preview import CheckedPreview
 
 from ..workers import WorkerPool
-from .jobs import (
+from specgui.app.jobs import (
+    CreatePreviewOutcome,
     DiffOutcome,
     SplitOutcome,
     VersionsOutcome,
@@ -23,6 +26,7 @@ from .jobs import (
     diff_job,
     extend_job,
     list_versions_job,
+    preview_create_job,
     preview_extend_job,
     set_active_job,
 )
@@ -34,10 +38,12 @@ class SplitController(QObject):
     """See the module docstring; ``signals_root`` is set when a data folder is opened."""
 
     versions_listed = Signal(object)  # VersionsOutcome
-    extend_previewed = Signal(object)  # CheckedPreview: an ExtendPreview plus its new samples that leak into val
+    extend_previewed = Signal(object)  # CheckedPreview (core.audit): an ExtendPreview plus its new samples that leak into val
     split_changed = Signal(str, int, str)  # signal, version, message
     split_failed = Signal(str, str, bool)  # signal, message, stale
     diff_computed = Signal(object)  # DiffOutcome
+    create_previewed = Signal(object)  # CreatePreviewOutcome
+    create_preview_progressed = Signal(int, int)  # done, total
 
     def __init__(self, pool: WorkerPool, parent: QObject | None = None):
         super().__init__(parent)
@@ -45,6 +51,7 @@ class SplitController(QObject):
         self.signals_root: Path | None = None
         self._list_generation = 0
         self._writing = False
+        self._create_preview = None  # the Worker of the newest create preview
 
     def set_signals_root(self, signals_root: str | Path | None) -> None:
         self.signals_root = Path(signals_root) if signals_root is not None else None
@@ -64,17 +71,26 @@ class SplitController(QObject):
             self._pool.run(preview_extend_job, self.signals_root, signal, tuple(exclude),
                            returned=self._on_extend_previewed)
 
+    def preview_create(self, signal: str, val_ratio: float, seed: int) -> None:
+        """v1 of ``signal`` under each grouping; the previous preview, if still running, is cancelled."""
+        if self.signals_root is None:
+            return
+        if self._create_preview is not None:
+            self._create_preview.quit()
+        self._create_preview = self._pool.run(preview_create_job, self.signals_root, signal, val_ratio, seed,
+                                              returned=self._on_create_previewed, yielded=self._on_create_progress)
+
     def diff(self, signal: str, a: int, b: int) -> None:
         if self.signals_root is not None:
             self._pool.run(diff_job, self.signals_root, signal, a, b, returned=self._on_diff_computed)
 
     # -- writes ----------------------------------------------------------------------
-    def extend(self, preview: ExtendPreview) -> None:
+    def extend(self, preview: CheckedPreview) -> None:
         """Write what ``preview`` showed (its IDs, against its parent version)."""
         self._write(preview.signal, extend_job, preview)
 
-    def create_split(self, signal: str, val_ratio: float, seed: int) -> None:
-        self._write(signal, create_split_job, signal, val_ratio, seed)
+    def create_split(self, signal: str, val_ratio: float, seed: int, group_by: str | None = None) -> None:
+        self._write(signal, create_split_job, signal, val_ratio, seed, group_by)
 
     def set_active(self, signal: str, version: int) -> None:
         self._write(signal, set_active_job, signal, version)
@@ -109,6 +125,13 @@ class SplitController(QObject):
 
     def _on_split_finished(self) -> None:
         self._writing = False  # also after a cancel or an unexpected error
+
+    def _on_create_previewed(self, outcome: CreatePreviewOutcome) -> None:
+        self.create_previewed.emit(outcome)
+
+    def _on_create_progress(self, progress) -> None:
+        if self._create_preview is not None and self.sender() is self._create_preview.signals:
+            self.create_preview_progressed.emit(progress.done, progress.total)
 
     def _on_diff_computed(self, outcome: DiffOutcome) -> None:
         self.diff_computed.emit(outcome)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from specgui.core.box_edits import BoxEditSession
-from specgui.core.sample_loading import LoadedSample
+from specgui.core.review.box_edits import BoxEditSession
+from specgui.core.samples.loading import LoadedSample
 
 from .box_editor_item import BoxEditorItem
 from .boxes_item import BoxesItem, describe_box

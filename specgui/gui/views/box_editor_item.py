@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
-from specgui.core.box_edits import clamp_rect
+from specgui.core.review.box_edits import clamp_rect
 
 from .boxes_item import HALO_RGBA, HIGHLIGHT_RGB, _cosmetic_pen
 

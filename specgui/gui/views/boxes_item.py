@@ -14,7 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
-from .spectrogram_axes import AxesMapping, format_value
+from specgui.core.samples.axes import AxesMapping, format_value
 
 BOX_RGB = (0, 255, 255)  # cyan: rare in the maps offered, bright over their dark noise floors
 HIGHLIGHT_RGB = (255, 170, 0)

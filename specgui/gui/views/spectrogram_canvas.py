@@ -13,7 +13,7 @@ from PySide6 import QtCore, QtGui
 
 from .box_editor_item import BoxEditorItem
 from .boxes_item import BoxesItem
-from .spectrogram_axes import AxesMapping
+from specgui.core.samples.axes import AxesMapping
 from .unit_axis import UnitAxisItem
 
 PIXEL_LABELS = ("time: column (px)", "frequency: row (px, row 0 = highest)")

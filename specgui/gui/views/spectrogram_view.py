@@ -2,7 +2,8 @@
 
 Time runs left to right and row 0 (the highest frequency) is at the top, as in the file.
 Image and boxes stay in pixel coordinates; real units (ms, MHz) only relabel the axes and
-the readout. Colormap, levels and zoom are kept from sample to sample so samples compare.
+the readout. Colormap, levels and zoom are kept from sample to sample so samples compare;
+the levels come from the session's first sample (robust percentiles) unless set by hand.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ from collections.abc import Mapping
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from specgui.core.sample_loading import LoadedSample
+from specgui.core.samples.loading import LoadedSample
 
 from .box_editor import BoxEditor
 from .boxes_item import BoxesItem, describe_box
 from .colormaps import DEFAULT_COLORMAP, available_colormaps, get_colormap
-from .spectrogram_axes import AxesMapping, format_value, mapping_from_metadata, missing_real_unit_fields
+from specgui.core.samples.axes import AxesMapping, format_value, mapping_from_metadata, missing_real_unit_fields
 from .spectrogram_canvas import SpectrogramCanvas
-from .view_settings import DEFAULT_LEVELS, auto_levels, clean_view_settings
+from .view_settings import DEFAULT_LEVELS, auto_levels, clean_view_settings, session_levels
 
 class SpectrogramView(QtWidgets.QWidget):
     """Shows one :class:`LoadedSample`; zoom/pan with the mouse, settings kept across samples."""
@@ -39,6 +40,8 @@ class SpectrogramView(QtWidgets.QWidget):
         self._missing: list[str] = []
         self._colormap = DEFAULT_COLORMAP
         self._levels = DEFAULT_LEVELS
+        self._levels_set_by_hand = False  # hand-set (or restored hand-set) levels are never refitted
+        self._session_fit_pending = True  # the first sample shown fits the levels the session keeps
         self._auto_levels = False
         self._axes_mode = "pixels"
         self._canvas = SpectrogramCanvas()
@@ -59,7 +62,8 @@ class SpectrogramView(QtWidgets.QWidget):
         self._colormap_combo.addItems(available_colormaps())
         self._colormap_combo.setToolTip("Colormap of the image")
         self._auto_levels_check = QtWidgets.QCheckBox("Auto levels")
-        self._auto_levels_check.setToolTip("Fit levels to each new image (off: levels stay fixed so samples compare)")
+        self._auto_levels_check.setToolTip("Fit levels to each new image (off: the levels fitted to the first sample, or set by hand, "
+                                            "stay fixed so samples compare)")
         self._axes_check = QtWidgets.QCheckBox("ms / MHz axes")
         self._labels_check = QtWidgets.QCheckBox("Box labels")
         self._labels_check.setChecked(True)
@@ -136,6 +140,11 @@ class SpectrogramView(QtWidgets.QWidget):
         return self._sample_id
 
     @property
+    def painted_sample_id(self) -> str | None:
+        """The sample whose image is on screen (None while none is, or before its first paint)."""
+        return self._sample_id if self._pending_paint is None else None
+
+    @property
     def image_item(self) -> pg.ImageItem:
         return self._image
 
@@ -163,6 +172,9 @@ class SpectrogramView(QtWidgets.QWidget):
         metadata = sample.labels.metadata
         if self._auto_levels:
             self._levels = auto_levels(pixels)
+        elif self._session_fit_pending and not self._levels_set_by_hand:
+            self._levels = session_levels(pixels)
+        self._session_fit_pending = False
         self._canvas.set_image(pixels, self._levels)
         self._mapping = mapping_from_metadata(metadata, pixels.shape)
         self._missing = missing_real_unit_fields(metadata) if self._mapping is None else []
@@ -215,6 +227,7 @@ class SpectrogramView(QtWidgets.QWidget):
         return {
             "colormap": self._colormap,
             "levels": [float(self._levels[0]), float(self._levels[1])],
+            "levels_set_by_hand": self._levels_set_by_hand,
             "auto_levels": self._auto_levels,
             "axes_mode": self._axes_mode,
             "labels_shown": self._boxes.labels_shown,
@@ -228,6 +241,8 @@ class SpectrogramView(QtWidgets.QWidget):
         if "levels" in clean:
             self._levels = clean["levels"]
             self._canvas.set_levels(self._levels)
+        if "levels_set_by_hand" in clean:  # else the session's first sample still fits them
+            self._levels_set_by_hand = clean["levels_set_by_hand"]
         if "auto_levels" in clean:
             self._auto_levels = clean["auto_levels"]
             self._set_checked(self._auto_levels_check, self._auto_levels)
@@ -294,6 +309,8 @@ class SpectrogramView(QtWidgets.QWidget):
 
     def _on_levels_edited(self, low: float, high: float) -> None:
         self._levels = (low, high)
+        self._levels_set_by_hand = True
+        self._session_fit_pending = False
         if self._auto_levels:  # a hand-set level would be overwritten by the next image
             self._auto_levels = False
             self._set_checked(self._auto_levels_check, False)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pyqtgraph as pg
 
-from .spectrogram_axes import format_value
+from specgui.core.samples.axes import format_value
 
 Converter = Callable[[float], float]
 

@@ -12,8 +12,16 @@ from collections.abc import Mapping
 import numpy as np
 
 AXES_MODES = ("pixels", "real")
-DEFAULT_LEVELS = (0.0, 255.0)  # the full uint8 range: the same look for every sample
-SETTING_KEYS = ("colormap", "levels", "auto_levels", "axes_mode", "labels_shown")
+DEFAULT_LEVELS = (0.0, 255.0)  # the full uint8 range: shown until a first sample is fitted
+SESSION_PERCENTILES = (1.0, 99.9)  # the first sample of a session sets the levels every sample keeps
+SETTING_KEYS = ("colormap", "levels", "levels_set_by_hand", "auto_levels", "axes_mode", "labels_shown")
+
+
+def session_levels(pixels: np.ndarray) -> tuple[float, float]:
+    """Levels for a whole session, from its first sample: robust percentiles, so the noise
+    floor sits low and the emitters bright (a few hot pixels cannot stretch the range)."""
+    lo, hi = (float(v) for v in np.percentile(pixels[::2, ::2], SESSION_PERCENTILES))
+    return (lo, hi) if hi > lo else (lo, lo + 1.0)
 
 
 def auto_levels(pixels: np.ndarray) -> tuple[float, float]:
@@ -52,7 +60,7 @@ def clean_view_settings(raw, colormaps: tuple[str, ...]) -> dict:
     levels = as_levels(raw.get("levels"))
     if levels is not None:
         clean["levels"] = levels
-    for key in ("auto_levels", "labels_shown"):
+    for key in ("levels_set_by_hand", "auto_levels", "labels_shown"):
         flag = as_bool(raw.get(key))
         if flag is not None:
             clean[key] = flag

@@ -1,7 +1,9 @@
-"""The leakage-audit tab: Run/Cancel, the near-duplicate threshold, the leak pairs and problems.
+"""The leakage-audit tab: Run/Cancel, the near-duplicate threshold, the leak groups and problems.
 
-Intents: ``audit_requested(signal, version|None, near_threshold)``, ``cancel_requested``,
-``pair_requested(signal, leak)`` (double-click or Enter on a pair, or "Show pair"),
+Leaks are listed as groups (:class:`.leak_group_tree.LeakGroupTree`: a group expands to
+its train and val samples). Intents: ``audit_requested(signal, version|None, near_threshold)``,
+``cancel_requested``, ``pair_requested(signal, leak)`` (double-click or Enter on a sample:
+it and the other side's pick of that group; or "Show pair"),
 ``sample_requested(signal, sample_id)`` (a problem row chosen). Facts in:
 :meth:`set_signal`, :meth:`show_versions`, :meth:`set_version`, :meth:`show_started`,
 :meth:`show_progress`, :meth:`show_report`, :meth:`show_failed`, :meth:`show_cancelled`,
@@ -15,10 +17,11 @@ import html
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget
 
-from specgui.core.audit_hashes import DEFAULT_NEAR_THRESHOLD, PHASH_BITS
+from specgui.core.audit.hashes import DEFAULT_NEAR_THRESHOLD, PHASH_BITS
 
 from . import dialogs
 from .check_common import FollowsSignalAndVersion, RowsModel, RunBar, VersionPicker, rows_table
+from .leak_group_tree import LeakGroupTree
 from .leak_text import describe_evidence
 
 
@@ -62,9 +65,9 @@ class AuditPanel(FollowsSignalAndVersion, QWidget):
                                              "train/val windows of one capture that overlap or touch")
         self.summary = QLabel("No audit yet.")
         self.summary.setWordWrap(True)
-        self.leaks = RowsModel(("Kind", "Train", "Val", "Evidence"), self)
-        self.leak_table = rows_table(self.leaks)
-        self.leak_table.setToolTip("Double-click (or Enter) to see both samples side by side")
+        self.group_tree = LeakGroupTree()
+        self.group_tree.setToolTip("Expand a group to its samples; double-click a sample (or Enter) to see it beside "
+                                   "the other side's pick of the group")
         self.pair_detail = QLabel()  # the chosen pair's evidence in full: the column is narrow
         self.pair_detail.setWordWrap(True)
         self.pair_button = QPushButton("Show pair")
@@ -72,9 +75,9 @@ class AuditPanel(FollowsSignalAndVersion, QWidget):
         self.problems = RowsModel(("Sample", "Split", "Problem"), self)
         self.problem_table = rows_table(self.problems)
         self.problem_table.setToolTip("Choose a row to select that sample")
-        self.leaks_title, self.problems_title = QLabel("Leak pairs"), QLabel("Problems")
+        self.leaks_title, self.problems_title = QLabel("Leak groups"), QLabel("Problems")
         lists = QSplitter(Qt.Orientation.Vertical)
-        lists.addWidget(_titled(self.leaks_title, self.leak_table, self.pair_detail, self.pair_button))
+        lists.addWidget(_titled(self.leaks_title, self.group_tree, self.pair_detail, self.pair_button))
         self.problems_box = _titled(self.problems_title, self.problem_table)
         lists.addWidget(self.problems_box)
         lists.setSizes([300, 100])
@@ -87,8 +90,8 @@ class AuditPanel(FollowsSignalAndVersion, QWidget):
         layout.addWidget(lists, 1)
         self.run_bar.start_clicked.connect(self._on_start_clicked)
         self.run_bar.cancel_clicked.connect(self._on_cancel_clicked)
-        self.leak_table.activated.connect(self._on_leak_activated)
-        self.leak_table.selectionModel().currentRowChanged.connect(self._on_leak_row_changed)
+        self.group_tree.pair_activated.connect(self._request_pair)
+        self.group_tree.currentItemChanged.connect(self._on_leak_row_changed)
         self.pair_button.clicked.connect(self._on_pair_clicked)
         self.problem_table.clicked.connect(self._on_problem_clicked)
         self.problems_box.hide()
@@ -103,26 +106,25 @@ class AuditPanel(FollowsSignalAndVersion, QWidget):
 
     def show_report(self, report) -> None:
         self.report = report
-        counts = report.leak_counts()
+        groups = report.group_counts()
         self.run_bar.status.setText(f"Done: {report.decoded:,} decoded, {report.cache_hits:,} from the cache.")
-        verdict = ("<span style='color:#30a46c'>no leakage found</span>" if not report.leaks else
-                   f"<span style='color:#e5484d'>{len(report.leaks):,} leak pair(s)</span>: "
-                   f"{counts['exact']} exact, {counts['near']} near, {counts['capture']} capture")
+        verdict = ("<span style='color:#30a46c'>no leakage found</span>" if not report.has_leaks else
+                   f"<span style='color:#e5484d'>{len(report.groups):,} leak group(s)</span>: "
+                   f"{groups['exact']} exact, {groups['near']} near, {groups['capture']} capture "
+                   f"({report.pair_count:,} train/val pairs)")
         extra = (f"<br>{report.without_window:,} sample(s) name a capture but no usable window: not checked "
                  "for capture overlap." if report.without_window else "")
         self.summary.setText(f"<b>{html.escape(report.signal)} v{report.version}</b> "
                              f"({report.train_count:,} train / {report.val_count:,} val) — {verdict}{extra}")
-        self.leaks.set_rows([((leak.kind, leak.train, leak.val, describe_evidence(leak.kind, leak.evidence)),
-                              f"{leak.kind}: train {leak.train} ~ val {leak.val}\n"
-                              f"{describe_evidence(leak.kind, leak.evidence)}", leak) for leak in report.leaks])
+        self.group_tree.show_groups(report.groups, report.leaks)
         self.problems.set_rows([((p.sample_id, p.split, p.problem), p.problem, p) for p in report.problems])
-        self.leaks_title.setText(f"Leak pairs ({len(report.leaks):,}) — double-click to compare")
+        self.leaks_title.setText(f"Leak groups ({len(report.groups):,}) — expand to the samples, double-click one "
+                                 "to compare")
         self.problems_title.setText(f"Samples not checked ({len(report.problems):,}) — choose one to see it")
         self.problems_box.setVisible(bool(report.problems))
-        for table, model in ((self.leak_table, self.leaks), (self.problem_table, self.problems)):
-            for column in range(model.columnCount() - 1):  # the last column takes what is left
-                table.resizeColumnToContents(column)
-        self._on_leak_row_changed(QModelIndex(), QModelIndex())
+        for column in range(self.problems.columnCount() - 1):  # the last column takes what is left
+            self.problem_table.resizeColumnToContents(column)
+        self._on_leak_row_changed(None, None)
 
     def show_failed(self, signal: str, message: str) -> None:
         self.run_bar.status.setText(f"<span style='color:#e5484d'>The audit of {html.escape(signal)} could not "
@@ -151,18 +153,15 @@ class AuditPanel(FollowsSignalAndVersion, QWidget):
         self.run_bar.set_cancelling()
         self.cancel_requested.emit()
 
-    def _request_pair(self, row: int) -> None:
-        if self.report is not None and 0 <= row < self.leaks.rowCount():
-            self.pair_requested.emit(self.report.signal, self.leaks.payload(row))
-
-    def _on_leak_activated(self, index: QModelIndex) -> None:
-        self._request_pair(index.row())
+    def _request_pair(self, leak) -> None:
+        if self.report is not None and leak is not None:
+            self.pair_requested.emit(self.report.signal, leak)
 
     def _on_pair_clicked(self) -> None:
-        self._request_pair(self.leak_table.currentIndex().row())
+        self._request_pair(self.group_tree.current_pair())
 
-    def _on_leak_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
-        leak = self.leaks.payload(current.row()) if current.isValid() else None
+    def _on_leak_row_changed(self, *_items) -> None:
+        leak = self.group_tree.current_pair()
         self.pair_button.setEnabled(leak is not None)
         self.pair_detail.setVisible(leak is not None)
         if leak is not None:

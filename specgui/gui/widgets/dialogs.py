@@ -6,12 +6,13 @@ test's ``monkeypatch.setattr(dialogs, "ask_extend", ...)`` answers without a mod
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QMessageBox, QSpinBox, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
-from specgui.core.splits import ExtendPreview
+from specgui.core.audit.checked_preview import CheckedPreview
 
-from ..state.check_jobs import PairOutcome
-from ..state.jobs import DiffOutcome
+from specgui.app.check_jobs import PairOutcome
+from specgui.app.jobs import DiffOutcome
+from .create_split_dialog import CreateSplitDialog
 from .diff_dialog import DiffDialog
 from .extend_preview_dialog import ExtendPreviewDialog
 from .leak_pair_dialog import LeakPairDialog
@@ -28,12 +29,12 @@ def warn(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.warning(parent, title, text)
 
 
-def ask_extend(parent: QWidget | None, preview: ExtendPreview) -> bool:
+def ask_extend(parent: QWidget | None, preview: CheckedPreview) -> bool:
     """Show the extend preview; True when the user chose to write it."""
     return ExtendPreviewDialog(preview, parent).exec() == QDialog.DialogCode.Accepted
 
 
-def ask_extend_leaving_out(parent: QWidget | None, preview: ExtendPreview) -> tuple[str, ...] | None:
+def ask_extend_leaving_out(parent: QWidget | None, preview: CheckedPreview) -> tuple[str, ...] | None:
     """Show a preview with leaking new samples; the IDs to leave out, or None when cancelled."""
     dialog = ExtendPreviewDialog(preview, parent)
     return dialog.excluded() if dialog.exec() == QDialog.DialogCode.Accepted else None
@@ -50,23 +51,23 @@ def show_leak_pair(parent: QWidget | None, outcome: PairOutcome) -> LeakPairDial
     return dialog
 
 
-def ask_initial_split(parent: QWidget | None, signal: str, sample_count: int) -> tuple[float, int] | None:
-    """Ask for the validation ratio and random seed of v1; None when cancelled."""
-    dialog = QDialog(parent)
-    dialog.setWindowTitle(f"Create the initial split of {signal}")
-    ratio = QDoubleSpinBox(decimals=2, minimum=0.01, maximum=0.99, singleStep=0.05, value=0.2)
-    seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=42)
-    form = QFormLayout(dialog)
-    form.addRow(QLabel(f"v1 from the {sample_count:,} samples on disk; the validation set is frozen from then on."))
-    form.addRow("Validation ratio", ratio)
-    form.addRow("Random seed", seed)
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    form.addRow(buttons)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return float(ratio.value()), int(seed.value())
+def ask_initial_split(parent: QWidget | None, signal: str, sample_count: int,
+                      request_preview=None) -> tuple[float, int, str | None] | None:
+    """Ask for v1's validation ratio, seed and grouping; None when cancelled.
+
+    ``request_preview(val_ratio, seed)`` asks for the figures of each grouping; they reach
+    the open dialog through :meth:`CreateSplitDialog.show_preview` (find it as a child of ``parent``).
+    """
+    dialog = CreateSplitDialog(signal, sample_count, parent)
+    if request_preview is not None:
+        dialog.preview_requested.connect(request_preview)
+        dialog.request_preview()
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.choice()
+    finally:
+        dialog.deleteLater()  # a later preview result must not find it
 
 
 def show_diff(parent: QWidget | None, outcome: DiffOutcome) -> None:

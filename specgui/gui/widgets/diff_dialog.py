@@ -7,7 +7,7 @@ import html
 from PySide6.QtCore import QStringListModel
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGridLayout, QLabel, QListView, QVBoxLayout, QWidget
 
-from ..state.jobs import DiffOutcome
+from specgui.app.jobs import DiffOutcome
 
 FROZEN_BADGE = ("<span style='background:#1f7a3a; color:white; padding:2px 6px; border-radius:4px'>"
                 "val frozen</span>")

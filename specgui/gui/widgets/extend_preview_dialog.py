@@ -1,7 +1,7 @@
 """The extend preview: the version that would be written, +N train, val unchanged, the IDs.
 
-When some new samples share a capture window with val samples (the preview is a
-:class:`~specgui.gui.state.jobs.CheckedPreview` with ``leaks``), they are listed with their
+When some new samples share a capture window with val samples (the preview, a
+:class:`~specgui.core.audit.checked_preview.CheckedPreview` has ``leaks``), they are listed with their
 evidence and a checkbox, checked by default, leaves them out of this version: they stay
 pending, to be labelled into a later version or dropped, instead of leaking into train.
 """
@@ -12,7 +12,7 @@ from PySide6.QtCore import QStringListModel
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QHeaderView, QLabel, QListView,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from specgui.core.splits import ExtendPreview
+from specgui.core.audit.checked_preview import CheckedPreview
 
 from .leak_text import describe_evidence
 
@@ -20,10 +20,10 @@ from .leak_text import describe_evidence
 class ExtendPreviewDialog(QDialog):
     """Shows what ``extend`` would write; Accept means "write exactly this" (less :meth:`excluded`)."""
 
-    def __init__(self, preview: ExtendPreview, parent: QWidget | None = None):
+    def __init__(self, preview: CheckedPreview, parent: QWidget | None = None):
         super().__init__(parent)
         self.preview = preview
-        self.leaks = tuple(getattr(preview, "leaks", ()))
+        self.leaks = preview.leaks
         self.setWindowTitle(f"Extend {preview.signal}: v{preview.parent_version} → v{preview.new_version}")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -33,10 +33,10 @@ class ExtendPreviewDialog(QDialog):
         ids.setModel(self._ids_model)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        held = tuple(getattr(preview, "held_back", ()))
-        held_note = (f"{len(held)} sample(s) marked exclude in review are held back: "
+        held = preview.held_back
+        held_note = (f"{len(held)} sample(s) held back: "
                      + ", ".join(f"{h.sample_id} ({h.reason})" for h in held[:10])) if held else None
-        for note in (preview.note, getattr(preview, "leak_note", None), held_note):
+        for note in (preview.note, preview.leak_note, held_note):
             if note:
                 label = QLabel(f"Note: {note}")
                 label.setWordWrap(True)
@@ -59,10 +59,16 @@ class ExtendPreviewDialog(QDialog):
         """The new samples to leave out of this version (the leaking ones, if the box is checked)."""
         if self.leave_out_check is None or not self.leave_out_check.isChecked():
             return ()
-        return tuple(sorted({new_id for new_id, _, _ in self.leaks}))
+        return self._leaking_ids()
+
+    def _leaking_ids(self) -> tuple[str, ...]:
+        """Every leaking new sample: from the preview's leak groups (the pairs shown may be capped)."""
+        ids = getattr(self.preview, "leaking_ids", None)
+        return tuple(ids) if ids is not None else tuple(sorted({new_id for new_id, _, _ in self.leaks}))
 
     def _add_leaks(self, layout: QVBoxLayout) -> None:
-        count = len({new_id for new_id, _, _ in self.leaks})
+        count = len(self._leaking_ids())
+        more = self.preview.leaks_truncated
         warning = QLabel(f"<b>{count} new sample(s) share a capture window with val samples.</b> "
                          "Training on them would leak validation data into train.")
         warning.setWordWrap(True)
@@ -86,6 +92,9 @@ class ExtendPreviewDialog(QDialog):
         self.leave_out_check.toggled.connect(self._update_summary)
         layout.addWidget(warning)
         layout.addWidget(self.leak_table, 1)
+        if more:
+            self.more_label = QLabel(f"… and {more:,} more pair(s) of the same captures (not listed)")
+            layout.addWidget(self.more_label)
         layout.addWidget(self.leave_out_check)
 
     def _update_summary(self, *_args) -> None:

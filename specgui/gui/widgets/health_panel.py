@@ -37,6 +37,16 @@ def drift_text(drift: dict) -> str:
     return "Train-vs-val drift (JS distance, 0 same … 1 disjoint): " + (" · ".join(parts) or "n/a")
 
 
+def capture_text(health) -> str:
+    """Whether v1 was made capture-aware, and this version's capture leak pairs (rich text)."""
+    group_by = getattr(health, "group_by", None)
+    leaks = getattr(health, "capture_leaks", 0)
+    aware = f"capture-aware (v1 grouped by {html.escape(group_by)})" if group_by else "not capture-aware (v1 shuffled by ID)"
+    colour = WARN_COLOUR if leaks else "#2f9e44"
+    return (f"Split: {aware} · <span style='color:{colour}'>{leaks:,} capture leak pair(s)</span> "
+            "(train and val windows of one recording that overlap or touch)")
+
+
 def class_rows(health) -> list:
     names = sorted(set(health.train.class_counts) | set(health.val.class_counts))
     rows = [((n, f"{health.train.class_counts.get(n, 0):,}", f"{health.val.class_counts.get(n, 0):,}"), n, n)
@@ -66,8 +76,9 @@ class HealthPanel(QWidget):
         self.run_bar = RunBar("Recompute")
         self.summary = QLabel()
         self.drift_label = QLabel()
+        self.capture_label = QLabel()
         self.warnings_label = QLabel()
-        for label in (self.summary, self.drift_label, self.warnings_label):
+        for label in (self.summary, self.drift_label, self.capture_label, self.warnings_label):
             label.setWordWrap(True)
         self.warnings_label.setStyleSheet(f"color: {WARN_COLOUR}")
         self._plots: HealthPlots | None = None  # built when first needed: see ``plots``
@@ -83,7 +94,8 @@ class HealthPanel(QWidget):
         body = QWidget()
         inner = QVBoxLayout(body)
         inner.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.summary, self.drift_label, self.warnings_label, self.key_label, self._plots_box, self.classes_title,
+        for widget in (self.summary, self.capture_label, self.drift_label, self.warnings_label, self.key_label,
+                       self._plots_box, self.classes_title,
                        self.class_table):
             inner.addWidget(widget)
         scroll = QScrollArea()
@@ -152,6 +164,7 @@ class HealthPanel(QWidget):
             f"train: {train.readable:,} of {train.listed:,} samples readable, {train.boxes:,} boxes · "
             f"val: {val.readable:,} of {val.listed:,} samples readable, {val.boxes:,} boxes")
         self.drift_label.setText(drift_text(health.drift))
+        self.capture_label.setText(capture_text(health))
         # quote=False: Qt's rich text would show an escaped apostrophe (&#x27;) literally
         self.warnings_label.setText("<br>".join(f"⚠ {html.escape(w, quote=False)}" for w in health.warnings))
         self.warnings_label.setVisible(bool(health.warnings))
@@ -205,6 +218,7 @@ class HealthPanel(QWidget):
         self.health = None
         self.summary.setText(text)
         self.drift_label.clear()
+        self.capture_label.clear()
         self.warnings_label.hide()
         self.classes.set_rows([])
         self.classes_title.hide()

@@ -1,6 +1,6 @@
 """A leak pair side by side: the train sample and the val sample, each with its boxes.
 
-Filled from a :class:`~specgui.gui.state.check_jobs.PairOutcome` the audit controller
+Filled from a :class:`~specgui.app.check_jobs.PairOutcome` the audit controller
 loaded on a worker; the dialog never reads a file. Not modal, so the user can keep
 browsing, and reused for the next pair (the views keep their colormap and levels, so
 the two sides and successive pairs compare).

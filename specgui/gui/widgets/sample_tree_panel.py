@@ -14,13 +14,13 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
-from specgui.core.sample_status import SampleStatus
+from specgui.core.samples.status import SampleStatus
 
 from ..models.sample_tree_model import KeyRole, SampleTreeModel
 from ..models.tree_navigation import find_status, neighbour_ids, step
-from ..state.snapshot import SignalSnapshot
+from specgui.app.snapshot import SignalSnapshot
 from .status_legend import StatusLegend
-from .status_style import status_icon
+from ..status_style import status_icon
 
 FILTER_DELAY_MS = 150
 PREFETCH_REACH = 1
@@ -135,6 +135,13 @@ class SampleTreePanel(QWidget):
             return False
         self._set_current(index)
         return True
+
+    def select_first_sample(self) -> bool:
+        """Make the first shown sample of the first signal that shows one current."""
+        for signal in range(self.model.signal_count()):
+            if self.model.shown_count(signal):  # 0 when folded or filtered out
+                return self._set_current(self.model.row_index(signal, 0))
+        return False
 
     def step(self, delta: int) -> bool:
         """Move ``delta`` samples down (up if negative) through every signal in order."""

@@ -16,7 +16,7 @@ import html
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from ..state.check_jobs import DEFAULT_BATCH_SIZE, DevicesProbed, SanityOptions
+from specgui.app.check_jobs import DEFAULT_BATCH_SIZE, DevicesProbed, SanityOptions
 from .check_common import FollowsSignalAndVersion, RunBar, VersionPicker
 from .sanity_report_view import SanityReportView
 

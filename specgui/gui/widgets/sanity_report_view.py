@@ -16,7 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from specgui.core.sanity_report import SPLITS, Distribution, SanityReport
+from specgui.core.sanity.report import SPLITS, Distribution, SanityReport
 
 from .check_common import RowsModel, rows_table
 

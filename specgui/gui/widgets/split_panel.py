@@ -3,8 +3,10 @@
 Intents: ``membership_requested(signal, version|None)`` (colour the tree by a version),
 ``extend_preview_requested``, ``extend_requested(preview)`` (after the preview dialog; less
 the new samples it was told to leave out because they leak into val),
-``create_split_requested``, ``set_active_requested`` (after a confirm), ``diff_requested``.
-Facts in: :meth:`set_snapshot`, :meth:`show_versions`, :meth:`show_extend_preview`,
+``create_preview_requested`` (while the *Create split* dialog is open: v1 under each grouping),
+``create_split_requested`` (ratio, seed, grouping), ``set_active_requested`` (after a confirm),
+``diff_requested``. Facts in: :meth:`set_snapshot`, :meth:`show_versions`,
+:meth:`show_extend_preview`, :meth:`show_create_preview`, :meth:`show_create_progress`,
 :meth:`show_split_failed`, :meth:`show_diff`, :meth:`set_busy`. Write actions are disabled
 with the reason in their tooltip when the signal's folder is read-only.
 """
@@ -15,8 +17,9 @@ from PySide6.QtCore import QItemSelectionModel, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from ..models.version_table_model import VersionRole, VersionTableModel
-from ..state.snapshot import SignalSnapshot
+from specgui.app.snapshot import SignalSnapshot
 from . import dialogs
+from .create_split_dialog import CreateSplitDialog
 
 
 class SplitPanel(QWidget):
@@ -25,7 +28,8 @@ class SplitPanel(QWidget):
     membership_requested = Signal(str, object)
     extend_preview_requested = Signal(str)
     extend_requested = Signal(object)
-    create_split_requested = Signal(str, float, int)
+    create_preview_requested = Signal(str, float, int)
+    create_split_requested = Signal(str, float, int, object)  # signal, val ratio, seed, group_by (None or a name)
     set_active_requested = Signal(str, int)
     diff_requested = Signal(str, int, int)
     notice_changed = Signal(str)  # a passing line for the status bar
@@ -51,7 +55,8 @@ class SplitPanel(QWidget):
         self.set_active_button = QPushButton("Set active…")
         self.diff_button = QPushButton("Diff…")
         self._tips = {
-            self.create_button: "Write v1: a seeded shuffle of the samples on disk, the first part to val",
+            self.create_button: "Write v1: a seeded shuffle of the samples on disk (or of capture groups), "
+                                "the first part to val",
             self.extend_button: "Preview adding every pending sample to train as a new version (val unchanged)",
             self.set_active_button: "Make the selected version active (rollback); asks first",
             self.diff_button: "Compare the two selected versions (or the selected one with the active one)",
@@ -107,7 +112,7 @@ class SplitPanel(QWidget):
             return
         if preview.is_noop:
             self.notice_changed.emit(f"{preview.signal}: nothing to add; v{preview.parent_version} stays active")
-        elif getattr(preview, "leaks", ()):  # some new samples share a capture window with val
+        elif preview.leaks:  # some new samples share a capture window with val
             left_out = dialogs.ask_extend_leaving_out(self, preview)
             chosen = preview.without(left_out) if left_out is not None else None
             if chosen is not None and chosen.is_noop:
@@ -116,6 +121,17 @@ class SplitPanel(QWidget):
                 self.extend_requested.emit(chosen)
         elif dialogs.ask_extend(self, preview):
             self.extend_requested.emit(preview)
+
+    def show_create_preview(self, outcome) -> None:
+        """v1 under each grouping, for the open *Create split* dialog (if it is still open)."""
+        dialog = self.findChild(CreateSplitDialog)
+        if dialog is not None:
+            dialog.show_preview(outcome)
+
+    def show_create_progress(self, done: int, total: int) -> None:
+        dialog = self.findChild(CreateSplitDialog)
+        if dialog is not None:
+            dialog.show_progress(done, total)
 
     def show_split_failed(self, signal: str, message: str, stale: bool) -> None:
         title = "Split changed by someone else" if stale else "Split operation refused"
@@ -136,9 +152,13 @@ class SplitPanel(QWidget):
     # -- intents out -------------------------------------------------------------------
     def _on_create_clicked(self) -> None:
         snap = self.snapshot
-        answer = dialogs.ask_initial_split(self, snap.name, snap.pending_in_active) if snap else None
+        if snap is None:
+            return
+        name = snap.name
+        answer = dialogs.ask_initial_split(self, name, snap.pending_in_active,
+                                           lambda ratio, seed: self.create_preview_requested.emit(name, ratio, seed))
         if answer is not None:
-            self.create_split_requested.emit(snap.name, answer[0], answer[1])
+            self.create_split_requested.emit(name, *answer)
 
     def _on_extend_clicked(self) -> None:
         if self.snapshot is not None:

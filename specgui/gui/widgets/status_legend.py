@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from specgui.core.sample_status import SampleStatus
+from specgui.core.samples.status import SampleStatus
 
-from ..state.snapshot import SignalSnapshot
-from .status_style import MEANING, status_icon
+from specgui.app.snapshot import SignalSnapshot
+from ..status_style import MEANING, status_icon
 
 
 class StatusLegend(QWidget):

@@ -1,0 +1,173 @@
+"""Per-user cache of audit fingerprints, so a second audit of 10,000 samples takes seconds.
+
+One JSON file per signal folder under ``$SPECGUI_CACHE_DIR`` (tests), else
+``$XDG_CACHE_HOME/specgui``, else ``~/.cache/specgui``; never inside the data folder,
+which may be read-only, shared, or under version control. An entry is reused only while
+its file's path (signal folder + sample ID), size and ``mtime_ns`` are unchanged. A
+corrupt, foreign or old-format cache is ignored and rebuilt; failing to write it is
+reported, never fatal. Writes are atomic (temp file + rename).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from ..atomic_files import write_atomic
+from .hashes import HASH_ALGORITHM, PHASH_BYTES
+
+CACHE_FORMAT = 1
+CACHE_SUBDIR = "audit"
+
+StatKey = tuple[int, int]  # (size, mtime_ns)
+
+
+def user_cache_dir() -> Path:
+    """The specgui cache folder for this user (not created here)."""
+    override = os.environ.get("SPECGUI_CACHE_DIR")
+    if override:
+        return Path(override).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "specgui"
+
+
+def stat_key(path: str | os.PathLike) -> StatKey | None:
+    """(size, mtime_ns) of a file, following symlinks; None when it cannot be stat'ed."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def file_identity(path: str | os.PathLike) -> tuple[int, int, int, int] | None:
+    """(device, inode, size, mtime_ns) of a file, following symlinks: hard links (``cp -l``) of
+    one file share it, so they share one fingerprint. None when it cannot be stat'ed."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    path, folder = os.path.realpath(path), os.path.realpath(folder)
+    return os.path.commonpath([path, folder]) == folder
+
+
+class AuditCache:
+    """Fingerprints (``pixels``) and capture windows (``windows``) of one signal's samples.
+
+    ``pixels[id] = [size, mtime_ns, exact_hex, phash_hex, rows, cols]`` keyed by the
+    ``.npz``; ``windows[id] = [size, mtime_ns, capture, start, duration]`` keyed by the
+    ``.json``. ``note`` says why the cache was ignored or not saved, if it was.
+    """
+
+    def __init__(self, signal_dir: str | os.PathLike, *, folder: str | os.PathLike | None = None,
+                 data_root: str | os.PathLike | None = None, enabled: bool = True):
+        self.signal_dir = os.path.realpath(signal_dir)
+        self.folder = Path(folder) if folder is not None else user_cache_dir()
+        self.note: str | None = None
+        self.enabled = enabled
+        guard = Path(data_root) if data_root is not None else Path(self.signal_dir)
+        if enabled and _inside(self.folder, guard):
+            self.enabled = False
+            self.note = f"cache folder {self.folder} lies inside the data folder; not caching"
+        digest = hashlib.sha256(self.signal_dir.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+        self.path = self.folder / CACHE_SUBDIR / f"{digest}.json"
+        self.pixels: dict[str, list] = {}
+        self.windows: dict[str, list] = {}
+        self.dirty = False
+        if self.enabled:
+            self._load()
+
+    # -- reading ---------------------------------------------------------------------
+    def _load(self) -> None:
+        try:
+            with open(self.path, "rb") as fh:
+                data = json.loads(fh.read().decode("utf-8"))
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError, RecursionError) as exc:
+            self.note = f"cache {self.path} unreadable ({type(exc).__name__}); rebuilt"
+            return
+        if not (isinstance(data, dict) and data.get("format") == CACHE_FORMAT
+                and data.get("algorithm") == HASH_ALGORITHM and data.get("signal_dir") == self.signal_dir
+                and isinstance(data.get("pixels"), dict) and isinstance(data.get("windows"), dict)):
+            self.note = f"cache {self.path} is foreign, old or corrupt; rebuilt"
+            self.dirty = True
+            return
+        self.pixels = {k: v for k, v in data["pixels"].items() if _pixels_entry_ok(v)}
+        self.windows = {k: v for k, v in data["windows"].items() if _window_entry_ok(v)}
+
+    def get_pixels(self, sample_id: str, key: StatKey | None) -> tuple[str, bytes, tuple[int, int]] | None:
+        """(exact hash, perceptual hash, shape) cached for this exact file state, else None."""
+        entry = self.pixels.get(sample_id)
+        if key is None or entry is None or (entry[0], entry[1]) != key:
+            return None
+        return entry[2], bytes.fromhex(entry[3]), (entry[4], entry[5])
+
+    def get_window(self, sample_id: str, key: StatKey | None) -> list | None:
+        """[capture, start, duration] cached for this exact ``.json`` state, else None."""
+        entry = self.windows.get(sample_id)
+        if key is None or entry is None or (entry[0], entry[1]) != key:
+            return None
+        return entry[2:]
+
+    # -- writing ---------------------------------------------------------------------
+    def put_pixels(self, sample_id: str, key: StatKey | None, exact: str, phash: bytes, shape) -> None:
+        if key is not None:
+            self.pixels[sample_id] = [key[0], key[1], exact, phash.hex(), int(shape[0]), int(shape[1])]
+            self.dirty = True
+
+    def put_window(self, sample_id: str, key: StatKey | None, capture, start, duration) -> None:
+        if key is not None:
+            self.windows[sample_id] = [key[0], key[1], capture, start, duration]
+            self.dirty = True
+
+    def save(self, keep: set[str] | frozenset[str] | None = None) -> bool:
+        """Write the cache atomically (entries of IDs in ``keep`` only); False if it could not."""
+        if not self.enabled:
+            return False
+        if keep is not None:
+            before = len(self.pixels) + len(self.windows)
+            self.pixels = {k: v for k, v in self.pixels.items() if k in keep}
+            self.windows = {k: v for k, v in self.windows.items() if k in keep}
+            self.dirty |= before != len(self.pixels) + len(self.windows)
+        if not self.dirty:
+            return True
+        payload = {"format": CACHE_FORMAT, "algorithm": HASH_ALGORITHM, "signal_dir": self.signal_dir,
+                   "pixels": self.pixels, "windows": self.windows}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, json.dumps(payload, separators=(",", ":")).encode("utf-8"))
+        except OSError as exc:
+            self.note = f"cache {self.path} not saved: {exc.strerror or exc}"
+            return False
+        self.dirty = False
+        return True
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _pixels_entry_ok(entry) -> bool:
+    if not (isinstance(entry, list) and len(entry) == 6 and all(_is_int(entry[i]) for i in (0, 1, 4, 5))):
+        return False
+    if not (isinstance(entry[2], str) and isinstance(entry[3], str) and len(entry[3]) == 2 * PHASH_BYTES):
+        return False
+    try:
+        bytes.fromhex(entry[3])
+    except ValueError:
+        return False
+    return True
+
+
+def _window_entry_ok(entry) -> bool:
+    return (isinstance(entry, list) and len(entry) == 5 and _is_int(entry[0]) and _is_int(entry[1])
+            and (entry[2] is None or isinstance(entry[2], str))
+            and all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in entry[3:]))

@@ -1,0 +1,1 @@
+"""Samples on disk: ids, the folder index, labels, spectrogram files, loading, status."""

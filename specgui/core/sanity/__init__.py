@@ -1,0 +1,1 @@
+"""The DataLoader sanity pass (torch only in run, checks, distributed)."""

@@ -1,0 +1,182 @@
+"""The per-user fingerprint cache: hits, invalidation, corruption, and never in the data folder."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import specgui.core.audit.hashes as audit_hashes
+from specgui.core.audit.audit import audit_split
+from specgui.core.audit.cache import AuditCache, user_cache_dir
+from tests.core.audit.test_audit_helpers import (  # noqa: F401 - cache_dir is a fixture
+    cache_dir,
+    data_files,
+    spectro_image,
+    window,
+    write_pixels,
+    write_split,
+)
+
+
+@pytest.fixture
+def decodes(monkeypatch) -> list[str]:
+    """Every ``.npz`` the audit decodes, by file name."""
+    seen: list[str] = []
+    real = audit_hashes.load_spectrogram
+
+    def counting(path, **kwargs):
+        seen.append(Path(path).name)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(audit_hashes, "load_spectrogram", counting)
+    return seen
+
+
+@pytest.fixture
+def signals(tmp_path: Path) -> Path:
+    root = tmp_path / "data" / "signals"
+    for i, sample_id in enumerate(["a", "b", "c", "d", "e"]):
+        write_pixels(root / "sig" / "samples", sample_id, spectro_image(i), **window("cap", 10.0 * i))
+    write_split(root / "sig", ["a", "b", "c"], ["d", "e"])
+    return root
+
+
+def _bump(path: Path) -> None:
+    """A new mtime for sure, even on file systems with coarse timestamps."""
+    st = os.stat(path)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+
+
+def test_second_audit_decodes_nothing(signals, cache_dir, decodes):
+    first = audit_split(signals, "sig", workers=2)
+    assert sorted(decodes) == ["a.npz", "b.npz", "c.npz", "d.npz", "e.npz"]
+    assert (first.decoded, first.cache_hits) == (5, 0)
+    decodes.clear()
+    second = audit_split(signals, "sig", workers=2)
+    assert decodes == [] and (second.decoded, second.cache_hits) == (0, 5)
+    assert second.leaks == first.leaks == ()
+    assert Path(second.cache_path).parent.parent == cache_dir
+
+
+def test_changed_file_is_decoded_again(signals, cache_dir, decodes):
+    audit_split(signals, "sig")
+    write_pixels(signals / "sig" / "samples", "a", spectro_image(3), **window("cap", 0.0))  # now = d's pixels
+    _bump(signals / "sig" / "samples" / "a.npz")
+    decodes.clear()
+    report = audit_split(signals, "sig")
+    assert decodes == ["a.npz"]
+    assert [(leak.kind, leak.train, leak.val) for leak in report.leaks] == [("exact", "a", "d")]
+
+
+def test_changed_json_window_is_read_again(signals, cache_dir):
+    audit_split(signals, "sig")
+    write_pixels(signals / "sig" / "samples", "b", spectro_image(1), **window("cap", 40.05))  # into e's window
+    _bump(signals / "sig" / "samples" / "b.json")
+    report = audit_split(signals, "sig")
+    assert [(leak.kind, leak.train, leak.val) for leak in report.leaks] == [("capture", "b", "e")]
+
+
+@pytest.mark.parametrize("garbage", [b"\x00\xff not json", b'{"format": 1, "pixels": ', b"[1, 2, 3]",
+                                     json.dumps({"format": 1, "pixels": {"a": "x"}, "windows": []}).encode()])
+def test_corrupt_cache_is_ignored_and_rebuilt(signals, cache_dir, decodes, garbage):
+    first = audit_split(signals, "sig")
+    Path(first.cache_path).write_bytes(garbage)
+    decodes.clear()
+    report = audit_split(signals, "sig")
+    assert report.decoded == 5 and len(decodes) == 5 and report.cache_note
+    assert audit_split(signals, "sig").cache_hits == 5
+
+
+def test_bad_entries_are_dropped_one_by_one(signals, cache_dir):
+    path = Path(audit_split(signals, "sig").cache_path)
+    data = json.loads(path.read_text())
+    data["pixels"]["a"] = [1, 2, "x", "zz", 3, 4]
+    data["windows"]["b"] = "nonsense"
+    path.write_text(json.dumps(data))
+    report = audit_split(signals, "sig")
+    assert (report.decoded, report.cache_hits) == (1, 4) and report.leaks == ()
+
+
+def test_cache_lives_outside_the_data_folder(signals, tmp_path, monkeypatch):
+    monkeypatch.delenv("SPECGUI_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    before = data_files(tmp_path / "data")
+    report = audit_split(signals, "sig")
+    assert data_files(tmp_path / "data") == before
+    assert Path(report.cache_path).is_file()
+    assert Path(report.cache_path).is_relative_to(tmp_path / "xdg" / "specgui")
+    assert not [p for p in Path(report.cache_path).parent.iterdir() if ".tmp-" in p.name]  # written atomically
+
+
+def test_cache_dir_pointing_into_the_data_folder_is_refused(signals, tmp_path, monkeypatch):
+    monkeypatch.setenv("SPECGUI_CACHE_DIR", str(tmp_path / "data" / "cache"))
+    before = data_files(tmp_path / "data")
+    report = audit_split(tmp_path / "data", "sig")  # ROOT as the parent of signals/
+    assert report.cache_path is None and "inside the data folder" in report.cache_note
+    assert data_files(tmp_path / "data") == before
+
+
+def test_unwritable_cache_is_not_fatal(signals, tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("SPECGUI_CACHE_DIR", str(blocker / "cache"))  # cannot mkdir under a file
+    report = audit_split(signals, "sig")
+    assert report.decoded == 5 and "not saved" in report.cache_note
+
+
+def test_cache_folder_precedence(tmp_path, monkeypatch):
+    monkeypatch.setenv("SPECGUI_CACHE_DIR", str(tmp_path / "override"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert user_cache_dir() == tmp_path / "override"
+    monkeypatch.delenv("SPECGUI_CACHE_DIR")
+    assert user_cache_dir() == tmp_path / "xdg" / "specgui"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert user_cache_dir() == tmp_path / "home" / ".cache" / "specgui"
+
+
+def test_one_cache_file_per_signal_folder(tmp_path, cache_dir):
+    a = AuditCache(tmp_path / "one" / "sig")
+    b = AuditCache(tmp_path / "two" / "sig")
+    assert a.path != b.path and a.path.parent == b.path.parent == cache_dir / "audit"
+
+
+def test_hard_links_share_one_fingerprint(tmp_path, cache_dir, decodes):
+    samples = tmp_path / "signals" / "sig" / "samples"
+    write_pixels(samples, "orig", spectro_image(7))
+    for name in ("link-1", "link-2", "link-3"):  # cp -l: one file under four names
+        os.link(samples / "orig.npz", samples / f"{name}.npz")
+        (samples / f"{name}.json").write_text((samples / "orig.json").read_text())
+    write_pixels(samples, "copy", spectro_image(7))  # same pixels, its own file: decoded
+    write_split(samples.parent, ["orig", "link-1", "copy"], ["link-2", "link-3"])
+    first = audit_split(samples.parent.parent, "sig", pool="inline")
+    assert sorted(decodes) == ["copy.npz", "orig.npz"]
+    assert (first.decoded, first.linked, first.cache_hits) == (2, 3, 0)
+    (group,) = first.groups
+    assert (group.train_ids, group.val_ids) == (("copy", "link-1", "orig"), ("link-2", "link-3"))
+    decodes.clear()
+    second = audit_split(samples.parent.parent, "sig", pool="inline")  # every name is cached now
+    assert decodes == [] and (second.cache_hits, second.linked) == (5, 0) and second.groups == first.groups
+    os.link(samples / "orig.npz", samples / "link-4.npz")  # a new link of a cached file: no decode
+    (samples / "link-4.json").write_text((samples / "orig.json").read_text())
+    write_split(samples.parent, ["orig", "link-1", "copy"], ["link-2", "link-3", "link-4"])
+    third = audit_split(samples.parent.parent, "sig", pool="inline")
+    assert decodes == [] and (third.cache_hits, third.linked) == (5, 1)
+    assert third.groups[0].val_ids == ("link-2", "link-3", "link-4")
+
+
+def test_a_broken_file_under_several_names_is_a_problem_for_each(tmp_path, cache_dir, decodes):
+    samples = tmp_path / "signals" / "sig" / "samples"
+    write_pixels(samples, "a", spectro_image(1))
+    write_pixels(samples, "bad", spectro_image(2))
+    (samples / "bad.npz").write_bytes(b"not a zip")
+    os.link(samples / "bad.npz", samples / "bad-link.npz")
+    (samples / "bad-link.json").write_text((samples / "bad.json").read_text())
+    write_split(samples.parent, ["a", "bad"], ["bad-link"])
+    report = audit_split(samples.parent.parent, "sig", pool="inline")
+    assert decodes.count("bad.npz") + decodes.count("bad-link.npz") == 1
+    assert {(p.sample_id, p.split) for p in report.problems} == {("bad", "train"), ("bad-link", "val")}
+    assert report.groups == ()
