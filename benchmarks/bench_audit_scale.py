@@ -62,7 +62,7 @@ import json, time
 from PySide6.QtWidgets import QApplication
 from specgui.core.audit.audit import AuditReport
 from specgui.core.audit.groups import LeakGroup
-from specgui.gui.widgets.audit_panel import AuditPanel
+from specgui.gui.widgets.checks.audit_panel import AuditPanel
 app = QApplication([])
 groups = tuple(LeakGroup("exact", tuple(f"{g:02d}{i:014x}" for i in range(2000)), tuple(f"{g:02d}v{i:013x}" for i in range(500)),
                          {"hash": f"{g:032x}", "shape": [1024, 1024]}, 1_000_000) for g in range(40))

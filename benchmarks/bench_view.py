@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO))
 
 from specgui.core.samples.labels import SampleLabels  # noqa: E402
 from specgui.core.samples.loading import LoadedSample, load_sample  # noqa: E402
-from specgui.gui.views.spectrogram_view import SpectrogramView  # noqa: E402
+from specgui.gui.widgets.sample.spectrogram_view import SpectrogramView  # noqa: E402
 from machine_info import host_line  # noqa: E402
 
 TORCHSIG = REPO.parent / "shared" / "data" / "torchsig-sample"

@@ -19,14 +19,14 @@ from specgui.core.samples.status import SampleStatus
 from .app_state import AppState, split_select
 from .settings import AppSettings
 from .shortcuts import SHORTCUTS, ShortcutsDialog
-from .views.metadata_panel import MetadataPanel
-from .views.spectrogram_view import SpectrogramView
-from .widgets.audit_panel import AuditPanel
-from .widgets.health_panel import HealthPanel
+from .widgets.sample.metadata_panel import MetadataPanel
+from .widgets.sample.spectrogram_view import SpectrogramView
+from .widgets.checks.audit_panel import AuditPanel
+from .widgets.checks.health_panel import HealthPanel
 from .widgets.job_progress import JobProgress
-from .widgets.sample_tree_panel import SampleTreePanel
-from .widgets.sanity_panel import SanityPanel
-from .widgets.split_panel import SplitPanel
+from .widgets.sample.sample_tree_panel import SampleTreePanel
+from .widgets.checks.sanity_panel import SanityPanel
+from .widgets.splits.split_panel import SplitPanel
 from .edit_wiring import EditWiring
 from .window_wiring import WindowParts, WindowWiring
 

@@ -19,14 +19,14 @@ from specgui.core.samples.loading import LoadedSample
 from .app_state import AppState
 from .settings import AppSettings
 from specgui.app.snapshot import SignalSnapshot
-from .views.metadata_panel import MetadataPanel
-from .views.spectrogram_view import SpectrogramView
-from .widgets.audit_panel import AuditPanel
-from .widgets.health_panel import HealthPanel
+from .widgets.sample.metadata_panel import MetadataPanel
+from .widgets.sample.spectrogram_view import SpectrogramView
+from .widgets.checks.audit_panel import AuditPanel
+from .widgets.checks.health_panel import HealthPanel
 from .widgets.job_progress import JobProgress
-from .widgets.sample_tree_panel import SampleTreePanel
-from .widgets.sanity_panel import SanityPanel
-from .widgets.split_panel import SplitPanel
+from .widgets.sample.sample_tree_panel import SampleTreePanel
+from .widgets.checks.sanity_panel import SanityPanel
+from .widgets.splits.split_panel import SplitPanel
 
 STATUS_TIMEOUT_MS = 8000
 

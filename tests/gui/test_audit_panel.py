@@ -128,8 +128,8 @@ def _groups(count: int, size: int):
 
 
 def test_forty_big_groups_show_at_once_and_list_members_page_by_page(qtbot):
-    from specgui.gui.widgets.audit_panel import AuditPanel
-    from specgui.gui.widgets.leak_group_tree import MEMBER_PAGE
+    from specgui.gui.widgets.checks.audit_panel import AuditPanel
+    from specgui.gui.widgets.checks.leak_group_tree import MEMBER_PAGE
 
     panel = AuditPanel()
     qtbot.addWidget(panel)
@@ -144,7 +144,7 @@ def test_forty_big_groups_show_at_once_and_list_members_page_by_page(qtbot):
 
 
 def test_any_train_and_val_member_of_a_group_make_the_pair_shown(qtbot):
-    from specgui.gui.widgets.audit_panel import AuditPanel
+    from specgui.gui.widgets.checks.audit_panel import AuditPanel
 
     panel = AuditPanel()
     qtbot.addWidget(panel)

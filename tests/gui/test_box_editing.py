@@ -9,7 +9,7 @@ from PySide6 import QtCore, QtWidgets
 
 from specgui.core.review.box_save import save_boxes
 from specgui.core.samples.loading import load_sample
-from specgui.gui.views.spectrogram_view import SpectrogramView
+from specgui.gui.widgets.sample.spectrogram_view import SpectrogramView
 
 from ..helpers import write_sample
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui
 
-from specgui.gui.views.boxes_item import BOX_RGB, HIGHLIGHT_RGB, BoxesItem, describe_box
+from specgui.gui.widgets.sample.boxes_item import BOX_RGB, HIGHLIGHT_RGB, BoxesItem, describe_box
 from specgui.core.samples.axes import mapping_from_metadata
 
 pytestmark = pytest.mark.gui

@@ -11,7 +11,7 @@ from PySide6.QtCore import QTimer
 
 from helpers import write_sample
 from specgui.core.audit.audit import audit_split
-from specgui.gui.widgets.create_split_dialog import CreateSplitDialog
+from specgui.gui.widgets.splits.create_split_dialog import CreateSplitDialog
 
 from .conftest import WAIT_MS, select_and_wait
 

@@ -14,7 +14,7 @@ from specgui.core.samples.status import SampleStatus
 from specgui.core.splits.manager import SplitManager
 from specgui.gui.models.sample_tree_model import StatusRole
 from specgui.gui.widgets import dialogs
-from specgui.gui.widgets.extend_preview_dialog import ExtendPreviewDialog
+from specgui.gui.widgets.splits.extend_preview_dialog import ExtendPreviewDialog
 
 from .conftest import WAIT_MS, select_and_wait
 

@@ -150,7 +150,7 @@ def test_cancel_stops_the_pass(qtbot, health_root, monkeypatch):
 def test_the_diff_dialog_says_val_shrank_when_val_files_are_gone(qtbot, health_root):
     """The diff job runs the core's checked diff: b's val IDs missing on disk reach the dialog."""
     from specgui.app.jobs import diff_job
-    from specgui.gui.widgets.diff_dialog import DiffDialog
+    from specgui.gui.widgets.splits.diff_dialog import DiffDialog
 
     root, manager = health_root
     val = manager.get_split("alpha")[1]

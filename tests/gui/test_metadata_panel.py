@@ -10,8 +10,8 @@ import pytest
 
 from specgui.core.samples.labels import SampleLabels
 from specgui.core.samples.loading import LoadedSample, load_sample
-from specgui.gui.views.metadata_panel import MAX_CHILDREN, MetadataPanel, box_summary, scalar_text
-from specgui.gui.views.spectrogram_view import SpectrogramView
+from specgui.gui.widgets.sample.metadata_panel import MAX_CHILDREN, MetadataPanel, box_summary, scalar_text
+from specgui.gui.widgets.sample.spectrogram_view import SpectrogramView
 from tests.conftest import TORCHSIG_ABSENT, TORCHSIG_DIR
 
 pytestmark = pytest.mark.gui

@@ -175,7 +175,7 @@ def test_cancel_stops_every_spawned_loader_worker_and_the_panel_returns_to_idle(
 
 def test_the_panel_shows_the_core_default_batch_size(qtbot):
     from specgui.core.sanity import run as sanity
-    from specgui.gui.widgets.sanity_panel import SanityPanel
+    from specgui.gui.widgets.checks.sanity_panel import SanityPanel
 
     panel = SanityPanel()
     qtbot.addWidget(panel)

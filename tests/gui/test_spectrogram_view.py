@@ -12,9 +12,9 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from specgui.core.errors import SampleError
 from specgui.core.samples.labels import SampleLabels, parse_boxes
 from specgui.core.samples.loading import LoadedSample, load_sample
-from specgui.gui.views.boxes_item import BOX_RGB, HIGHLIGHT_RGB
-from specgui.gui.views.spectrogram_view import SpectrogramView
-from specgui.gui.views.view_settings import SESSION_PERCENTILES, clean_view_settings
+from specgui.gui.widgets.sample.boxes_item import BOX_RGB, HIGHLIGHT_RGB
+from specgui.gui.widgets.sample.spectrogram_view import SpectrogramView
+from specgui.gui.widgets.sample.view_settings import SESSION_PERCENTILES, clean_view_settings
 from tests.conftest import TORCHSIG_ABSENT, TORCHSIG_DIR
 
 pytestmark = pytest.mark.gui

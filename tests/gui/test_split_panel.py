@@ -12,9 +12,9 @@ from specgui.core.splits.manager import SplitManager
 from specgui.gui.models.sample_tree_model import StatusRole
 from specgui.app import snapshot as snapshot_module
 from specgui.gui.widgets import dialogs
-from specgui.gui.widgets.diff_dialog import DiffDialog
+from specgui.gui.widgets.splits.diff_dialog import DiffDialog
 from specgui.core.audit.checked_preview import check_extend
-from specgui.gui.widgets.extend_preview_dialog import ExtendPreviewDialog
+from specgui.gui.widgets.splits.extend_preview_dialog import ExtendPreviewDialog
 
 from .conftest import WAIT_MS, select_and_wait
 

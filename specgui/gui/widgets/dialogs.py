@@ -12,10 +12,10 @@ from specgui.core.audit.checked_preview import CheckedPreview
 
 from specgui.app.check_jobs import PairOutcome
 from specgui.app.jobs import DiffOutcome
-from .create_split_dialog import CreateSplitDialog
-from .diff_dialog import DiffDialog
-from .extend_preview_dialog import ExtendPreviewDialog
-from .leak_pair_dialog import LeakPairDialog
+from .splits.create_split_dialog import CreateSplitDialog
+from .splits.diff_dialog import DiffDialog
+from .splits.extend_preview_dialog import ExtendPreviewDialog
+from .checks.leak_pair_dialog import LeakPairDialog
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:

@@ -275,7 +275,7 @@ def test_cli_group_by_refuses_unknown_values_with_exit_2(tmp_path):
 
 def test_extend_preview_names_the_val_capture_group_a_new_window_falls_in(tmp_path):
     from specgui.core.audit.capture_groups import leaking_new_samples
-    from specgui.gui.widgets.leak_text import describe_evidence
+    from specgui.gui.widgets.checks.leak_text import describe_evidence
 
     samples = tmp_path / "signals" / "sig" / "samples"
     for i in range(12):  # four recordings of three back-to-back windows

@@ -16,9 +16,9 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
-from ..models.version_table_model import VersionRole, VersionTableModel
+from ...models.version_table_model import VersionRole, VersionTableModel
 from specgui.app.snapshot import SignalSnapshot
-from . import dialogs
+from .. import dialogs
 from .create_split_dialog import CreateSplitDialog
 
 

@@ -2,7 +2,7 @@
 
 The image and boxes stay in pixels; this axis only decides where ticks go and what
 they read, through a pair of plain functions (pixel -> unit, unit -> pixel) taken from
-:class:`~specgui.gui.views.spectrogram_axes.AxesMapping`.
+:class:`~specgui.core.samples.axes.AxesMapping`.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import html
 
 from PySide6.QtWidgets import QDialog, QGridLayout, QLabel, QWidget
 
-from ..views.spectrogram_view import SpectrogramView
+from ..sample.spectrogram_view import SpectrogramView
 from .leak_text import describe_evidence
 
 

@@ -124,7 +124,8 @@ class SpectrogramView(QtWidgets.QWidget):
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
         """Canvas keys: Tab cycles boxes, arrows nudge, Esc cancels (before window shortcuts)."""
-        if watched is self._canvas:
+        # getattr: Qt may still deliver events while the window closes and this wrapper is torn down
+        if watched is getattr(self, "_canvas", None) and getattr(self, "box_editor", None) is not None:
             kind = event.type()
             if kind == QtCore.QEvent.Type.ShortcutOverride and self.box_editor.wants_key(event):
                 event.accept()

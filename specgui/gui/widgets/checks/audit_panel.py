@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QSpinBox, QSplit
 
 from specgui.core.audit.hashes import DEFAULT_NEAR_THRESHOLD, PHASH_BITS
 
-from . import dialogs
+from .. import dialogs
 from .check_common import FollowsSignalAndVersion, RowsModel, RunBar, VersionPicker, rows_table
 from .leak_group_tree import LeakGroupTree
 from .leak_text import describe_evidence

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 from specgui.core.samples.status import SampleStatus
 
 from specgui.app.snapshot import SignalSnapshot
-from ..status_style import MEANING, status_icon
+from ...status_style import MEANING, status_icon
 
 
 class StatusLegend(QWidget):

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogBut
 
 from specgui.core.audit.checked_preview import CheckedPreview
 
-from .leak_text import describe_evidence
+from ..checks.leak_text import describe_evidence
 
 
 class ExtendPreviewDialog(QDialog):

@@ -16,11 +16,11 @@ from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QHeader
 
 from specgui.core.samples.status import SampleStatus
 
-from ..models.sample_tree_model import KeyRole, SampleTreeModel
-from ..models.tree_navigation import find_status, neighbour_ids, step
+from ...models.sample_tree_model import KeyRole, SampleTreeModel
+from ...models.tree_navigation import find_status, neighbour_ids, step
 from specgui.app.snapshot import SignalSnapshot
 from .status_legend import StatusLegend
-from ..status_style import status_icon
+from ...status_style import status_icon
 
 FILTER_DELAY_MS = 150
 PREFETCH_REACH = 1

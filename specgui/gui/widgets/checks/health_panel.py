@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from .check_common import RowsModel, RunBar, VersionPicker, rows_table
-from .diff_dialog import CHANGED_BADGE, FROZEN_BADGE
+from ..splits.diff_dialog import CHANGED_BADGE, FROZEN_BADGE
 from .health_plots import HealthPlots, colour_key
 
 WARN_COLOUR = "#e5484d"

@@ -1,1 +1,0 @@
-"""Widgets that show one sample: the spectrogram view, its boxes, axes and metadata."""

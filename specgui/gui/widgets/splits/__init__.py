@@ -1,0 +1,1 @@
+"""Widgets of the split versions: the version panel and its create, diff and extend dialogs."""
