@@ -60,8 +60,7 @@ class LeakGroupTree(QTreeWidget):
                 child.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
             rows.append(item)
         self.addTopLevelItems(rows)
-        for column in range(3):
-            self.resizeColumnToContents(column)
+        self._fit_columns(range(3))
 
     def current_pair(self) -> Leak | None:
         """The train/val pair the current row stands for (a group: its first pair), or None."""
@@ -114,8 +113,17 @@ class LeakGroupTree(QTreeWidget):
             rows.append(more)
         side_item.addChildren(rows)
         side_item.setText(3, f"{len(ids):,} {side} sample(s); double-click one to compare it")
-        for column in (0, 1 if side == "train" else 2):
+        self._fit_columns((0, 1 if side == "train" else 2))
+
+    def _fit_columns(self, columns) -> None:
+        """Fit ``columns`` to what is shown, never narrower than a collapsed ``train`` / ``val``
+        row one level down (Qt measures expanded rows only) or a count of 100,000."""
+        metrics = self.fontMetrics()
+        least = {0: metrics.horizontalAdvance("capture") + 2 * self.indentation() + 8,
+                 1: metrics.horizontalAdvance("100,000") + 12, 2: metrics.horizontalAdvance("100,000") + 12}
+        for column in columns:
             self.resizeColumnToContents(column)
+            self.setColumnWidth(column, max(self.columnWidth(column), least[column]))
 
     def _on_current_changed(self, current: QTreeWidgetItem | None, _previous) -> None:
         if current is not None and current.data(0, KIND_ROLE) == "member":
