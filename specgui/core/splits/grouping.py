@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..audit.cache import AuditCache, stat_key
-from ..audit.windows import TOUCH_TOLERANCE_SEC, Window, capture_overlaps, read_window
+from ..audit.windows import TOUCH_TOLERANCE_SEC, Window, count_capture_overlaps, read_window
 from ..audit.work import choose_pool, run_checks
 from ..errors import SampleError, SplitStateError
 from ..samples.ids import sample_paths
@@ -295,4 +295,4 @@ def capture_leak_pairs(signal_dir: str | os.PathLike, train, val, *, bound: str 
                            use_cache=use_cache, cache_dir=cache_dir)
     train_windows = {s: keys.windows[s] for s in train if s in keys.windows}
     val_windows = {s: keys.windows[s] for s in val if s in keys.windows}
-    return len(capture_overlaps(train_windows, val_windows))
+    return count_capture_overlaps(train_windows, val_windows)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..audit.windows import Window, capture_overlaps, window_of
+from ..audit.windows import Window, count_capture_overlaps, window_of
 from ..errors import SampleError, SplitFileError
 from ..samples.ids import sample_paths
 from ..samples.labels import load_sample_labels
@@ -248,7 +248,7 @@ def split_health(root: str | os.PathLike, signal: str, version: int | None = Non
             warnings += [w for w in [_val_change_warning(diff.diff)] if w]
     return SplitHealth(signal, number, train, val, _drift(train, val), frozen, warnings,
                        split.parent_version, diff, _group_by(manager, signal),
-                       len(capture_overlaps(train_windows, val_windows)))
+                       count_capture_overlaps(train_windows, val_windows))
 
 
 def _group_by(manager: SplitManager, signal: str) -> str | None:

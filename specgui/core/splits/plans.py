@@ -13,7 +13,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 
-from ..audit.windows import capture_overlaps
+from ..audit.windows import count_capture_overlaps
 from ..errors import SplitStateError
 from .grouping import GROUP_BY_CHOICES, GroupKeys, iter_group_keys, plan_from_keys
 from .manager import initial_membership, open_signal
@@ -55,8 +55,9 @@ def preview_of(ids, keys: GroupKeys, group_by: str | None, val_ratio: float, ran
     except SplitStateError as exc:
         return PlanPreview(group_by, error=exc.problem)
     windows = keys.windows
-    capture = capture_overlaps({t: windows[t] for t in train if t in windows}, {v: windows[v] for v in val if v in windows})
-    return PlanPreview(group_by, len(train), len(val), groups, len(capture), exact_leak_pairs(train, val, keys.hashes))
+    capture = count_capture_overlaps({t: windows[t] for t in train if t in windows},
+                                     {v: windows[v] for v in val if v in windows})
+    return PlanPreview(group_by, len(train), len(val), groups, capture, exact_leak_pairs(train, val, keys.hashes))
 
 
 def iter_initial_plans(root: str | os.PathLike, signal: str, val_ratio: float, random_seed: int, *,
