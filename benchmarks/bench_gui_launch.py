@@ -71,7 +71,7 @@ def child(root: str, t_spawn: float, baseline: bool) -> None:
 
     with Lateness() as late:
         state.sanity.start(FIELD_SIGNAL, SanityOptions(device="cpu"))
-        wait_signal(state.sanity.pass_finished, timeout_ms=300_000)
+        wait_signal(state.sanity.finished, timeout_ms=300_000)
         settle()
     stalls["sanity pass of the field signal (its own process loads torch)"] = late.worst_ms()
     torch_after = "torch" in sys.modules

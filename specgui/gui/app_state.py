@@ -72,7 +72,7 @@ class AppState(QObject):
         self.scans.scan_failed.connect(self.status_message)
         self.samples.sample_invalid.connect(self.scans.mark_failed)
         self.samples.sample_recovered.connect(self.scans.forget_failure)
-        self.sanity.pass_finished.connect(self._on_sanity_pass_finished)
+        self.sanity.finished.connect(self._on_sanity_pass_finished)
         self.splits.split_changed.connect(self._on_split_changed)
         self.live.samples_changed.connect(self.scans.rescan_signal)
         self.live.splits_changed.connect(self._on_splits_changed_on_disk)

@@ -98,7 +98,7 @@ class AuditPanel(FollowsSignalAndVersion, QWidget):
         self.set_signal(None)
 
     # -- facts in ----------------------------------------------------------------------
-    def show_started(self, signal: str) -> None:
+    def show_started(self, signal: str, version=None) -> None:
         self.run_bar.show_progress(0, 0, f"Auditing {signal}…")
 
     def show_progress(self, done: int, total: int) -> None:
