@@ -91,11 +91,8 @@ class AppState(QObject):
     # -- intents -----------------------------------------------------------------------
     def open_root(self, root: str | Path) -> None:
         """Show the data folder ``root`` (``training_data/`` or ``training_data/signals/``)."""
-        self.samples.set_signals_root(None)
-        self.splits.set_signals_root(None)
-        self.sanity.set_signals_root(None)
-        self.audits.set_signals_root(None)
-        self.health.set_signals_root(None)
+        for controller in self._folder_controllers():  # nothing reaches the old folder any more
+            controller.set_signals_root(None)
         self.scans.open_root(root)
 
     def refresh(self) -> None:
@@ -136,12 +133,12 @@ class AppState(QObject):
 
     # -- consequences ------------------------------------------------------------------
     def _on_root_opened(self, signals_root: str) -> None:
-        self.samples.set_signals_root(signals_root)
-        self.splits.set_signals_root(signals_root)
-        self.sanity.set_signals_root(signals_root)
-        self.audits.set_signals_root(signals_root)
-        self.health.set_signals_root(signals_root)
-        self.edits.set_signals_root(signals_root)
+        for controller in self._folder_controllers():
+            controller.set_signals_root(signals_root)
+
+    def _folder_controllers(self) -> tuple:
+        """The controllers that work in the open data folder (the scans find it)."""
+        return self.samples, self.splits, self.sanity, self.audits, self.health, self.edits
 
     def _on_signals_scanned(self, snapshots: tuple[SignalSnapshot, ...]) -> None:
         if self.scans.signals_root is not None and not self._shut_down:
