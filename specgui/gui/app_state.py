@@ -150,6 +150,7 @@ class AppState(QObject):
 
     def _on_split_changed(self, signal: str, version: int, message: str) -> None:
         self.status_message.emit(message)
+        self.live.note_own_write(signal)  # rescanned and relisted here, not again when the watcher sees it
         self.scans.view_version(signal, None, force=True)  # colour by the (new) active version
         self.splits.list_versions(signal)
 
