@@ -49,7 +49,7 @@ def child(root: str, t_spawn: float, baseline: bool) -> None:
     torch_loaded = "torch" in sys.modules
     state, stalls = window.state, {}
     with Lateness() as late:
-        state.refresh()
+        state.scans.refresh(long=True)
         wait_signal(state.pool.long_busy_changed, lambda busy: not busy)
         wait_until(state.idle)
         settle()

@@ -2,14 +2,15 @@
 
 It owns three worker pools of the one worker style — ``pool`` for scans and split
 operations, ``load_pool`` for sample loads, so a long rescan never makes the selected
-sample wait, and ``check_pool`` for the sanity pass and the audit, which run for minutes —
-and six controllers (scans, samples, splits, sanity, audits, split health) plus the live watcher, and
-wires the consequences between them: a split written means that signal is
-rescanned and its versions relisted; a sample that fails to load becomes invalid in later
-scans; files changing on disk mean a rescan. The window's wiring connects widgets to the
-controllers directly, intents (``state.samples.request``) and facts (``state.scans.signal_updated``)
-alike; what is here needs more than one controller (opening a folder, an extend preview
-that leaves out the samples known to fail). Widgets never call the core."""
+sample wait, and ``check_pool`` for the sanity pass, the audit and split health — the
+controllers (scans, samples, splits, sanity, audits, health, edits) and the live watcher,
+and wires the consequences between them: a split written means that signal is rescanned
+and its versions relisted (once: the watcher is told it was the app's own write); a sample
+that fails to load becomes invalid in later scans, as do those a sanity pass finds
+unusable; files changing on disk mean a rescan; opening a folder resets every controller.
+The window's wiring connects widgets to the controllers directly, intents
+(``state.samples.request``) and facts (``state.scans.signal_updated``) alike; only what
+needs more than one controller is here. Widgets never call the core."""
 
 from __future__ import annotations
 
@@ -94,9 +95,6 @@ class AppState(QObject):
         for controller in self._folder_controllers():  # nothing reaches the old folder any more
             controller.set_signals_root(None)
         self.scans.open_root(root)
-
-    def refresh(self) -> None:
-        self.scans.refresh(long=True)
 
     def preload_sample(self, signal: str, sample_id: str | None) -> None:
         """Start loading a sample of the folder being opened, before its scan is done."""

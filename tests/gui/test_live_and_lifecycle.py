@@ -42,6 +42,9 @@ def test_a_new_signal_folder_appears_and_the_poll_catches_what_the_watcher_misse
     write_sample(signals_root / "beta" / "samples", "b09")
     window.state.live.poll_due.emit()
     qtbot.waitUntil(lambda: status_of(window, "beta", "b09") is SampleStatus.PENDING, timeout=WAIT_MS)
+    make_signal(signals_root, "delta", ["d0"])
+    window.refresh()  # F5
+    qtbot.waitUntil(lambda: window.tree_panel.model.signal_row("delta") is not None, timeout=WAIT_MS)
 
 
 def test_a_split_write_cancelled_midway_writes_nothing(qtbot, open_window, signals_root, monkeypatch):
