@@ -129,6 +129,16 @@ def counted_reads(monkeypatch):
     return counts
 
 
+def open_with_two_pending(qtbot, open_window, signals_root):
+    """alpha: v1 of six samples and two more on disk, shown in the window."""
+    SplitManager(signals_root).create_initial_split("alpha", 0.34, 3)
+    for sample_id in ("a06", "a07"):
+        write_sample(signals_root / "alpha" / "samples", sample_id)
+    window = open_window(signals_root)
+    select_and_wait(qtbot, window, "alpha", "a00")
+    return window
+
+
 def extend_from_the_panel(qtbot, window, monkeypatch):
     monkeypatch.setattr(dialogs, "ask_extend", lambda parent, preview: True)
     qtbot.waitUntil(lambda: window.split_panel.extend_button.text() == "Extend (+2)", timeout=WAIT_MS)
@@ -140,11 +150,7 @@ def extend_from_the_panel(qtbot, window, monkeypatch):
 def test_the_apps_own_split_write_is_rescanned_and_relisted_once(qtbot, open_window, signals_root, monkeypatch,
                                                                  counted_reads):
     """The watcher sees the app's own vN.json and active.json; the window has rescanned already."""
-    SplitManager(signals_root).create_initial_split("alpha", 0.34, 3)
-    for sample_id in ("a06", "a07"):
-        write_sample(signals_root / "alpha" / "samples", sample_id)
-    window = open_window(signals_root)
-    select_and_wait(qtbot, window, "alpha", "a00")
+    window = open_with_two_pending(qtbot, open_window, signals_root)
     assert str(signals_root / "alpha" / "splits") in window.state.live.watched()
     qtbot.waitUntil(window.state.idle, timeout=WAIT_MS)
     qtbot.wait(3 * DEBOUNCE_MS)  # the sample files written above have been seen and rescanned
@@ -157,11 +163,7 @@ def test_the_apps_own_split_write_is_rescanned_and_relisted_once(qtbot, open_win
 
 def test_a_write_by_someone_else_just_after_the_apps_own_is_still_shown(qtbot, open_window, signals_root, monkeypatch,
                                                                        counted_reads):
-    SplitManager(signals_root).create_initial_split("alpha", 0.34, 3)
-    for sample_id in ("a06", "a07"):
-        write_sample(signals_root / "alpha" / "samples", sample_id)
-    window = open_window(signals_root)
-    select_and_wait(qtbot, window, "alpha", "a00")
+    window = open_with_two_pending(qtbot, open_window, signals_root)
     extend_from_the_panel(qtbot, window, monkeypatch)
     SplitManager(signals_root).set_active_version("alpha", 1)  # another process rolls back at once
     qtbot.waitUntil(lambda: [r.version for r in window.split_panel.model.rows() if r.is_active] == [1],
