@@ -49,7 +49,7 @@ def child(root: str, t_spawn: float, baseline: bool) -> None:
     torch_loaded = "torch" in sys.modules
     state, stalls = window.state, {}
     with Lateness() as late:
-        state.refresh()
+        state.scans.refresh(long=True)
         wait_signal(state.pool.long_busy_changed, lambda busy: not busy)
         wait_until(state.idle)
         settle()
@@ -71,7 +71,7 @@ def child(root: str, t_spawn: float, baseline: bool) -> None:
 
     with Lateness() as late:
         state.sanity.start(FIELD_SIGNAL, SanityOptions(device="cpu"))
-        wait_signal(state.sanity.pass_finished, timeout_ms=300_000)
+        wait_signal(state.sanity.finished, timeout_ms=300_000)
         settle()
     stalls["sanity pass of the field signal (its own process loads torch)"] = late.worst_ms()
     torch_after = "torch" in sys.modules

@@ -16,6 +16,10 @@ TORCH_HOMES = ("specgui.core.sanity", "specgui.core.training", "specgui.core.dat
 #: Outside specgui/gui only the CLI's window command may reach Qt.
 QT_ALLOWED_OUTSIDE_GUI = {"specgui.cli.cmd_gui"}
 MAX_CORE_TOP_LEVEL = 8
+#: The only functions widgets and models may take from core and app: arithmetic over values
+#: they hold already (no file, no job). The rest they take are types and constants.
+PURE_HELPERS_FOR_WIDGETS = {"clamp_rect", "format_value", "mapping_from_metadata", "missing_real_unit_fields",
+                            "count_statuses"}
 MAX_LINES = 400
 
 
@@ -146,3 +150,21 @@ def test_importing_core_and_app_loads_neither_qt_nor_torch():
     assert len(light) > 35
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_widgets_and_models_take_only_types_and_pure_helpers_from_core_and_app():
+    """Widgets never call the core: files are read and written by jobs that controllers run."""
+    import importlib
+
+    taken = []
+    for name, path in MODULES.items():
+        if not name.startswith(("specgui.gui.widgets", "specgui.gui.models")):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(("specgui.core", "specgui.app")):
+                module = importlib.import_module(node.module)
+                taken += [(name, node.module, alias.name, getattr(module, alias.name)) for alias in node.names]
+    assert taken, "the scan found no import at all"
+    calls = [(name, f"{module}.{what}") for name, module, what, value in taken
+             if callable(value) and not isinstance(value, type) and what not in PURE_HELPERS_FOR_WIDGETS]
+    assert calls == []

@@ -1,6 +1,6 @@
-"""The jobs behind the sanity and audit panels: generator functions over the core, Qt-free.
+"""The jobs behind the check tabs (sanity pass, audit, split health): generators over the core, Qt-free.
 
-Both passes run long, so each job yields often (every ``yield`` is a cancel point for the
+The pass and the audit run long, so each job yields often (every ``yield`` is a cancel point for the
 worker) but reports at most ``1 / MIN_REPORT_S`` progress events a second: the others are
 yielded as ``None``, which the worker swallows. The window never imports torch: the sanity
 pass runs in a child process (:mod:`specgui.core.sanity.child`) that reports in JSON lines.
@@ -11,7 +11,6 @@ DataLoader workers first (or closes the audit's generator, which stops its threa
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from specgui.core.samples.ids import unsafe_id_reason
 from specgui.core.sanity.child import ChildFailed, DevicesProbed, run_in_child  # noqa: F401 - DevicesProbed: for the panel
 from specgui.core.sanity.report import SanityReport
 
-from .jobs import Progress, SampleOutcome, load_sample_job
+from .jobs import Progress, SampleOutcome, load_sample_job, progress_of
 
 #: Fewest seconds between two progress reports (≤ 10 UI updates a second).
 MIN_REPORT_S = 0.1
@@ -41,22 +40,13 @@ class SanityOptions:
 
 
 @dataclass(frozen=True)
-class SanityOutcome:
-    """A finished pass: ``report`` (a SanityReport), or ``error`` when it could not run."""
+class CheckOutcome:
+    """A finished check (a sanity pass, an audit, split health): its ``result`` (a SanityReport,
+    an AuditReport, a SplitHealth), or ``error`` when it could not run."""
 
     generation: int
     signal: str
-    report: object | None = None
-    error: str | None = None
-
-
-@dataclass(frozen=True)
-class AuditOutcome:
-    """A finished audit: ``report`` (an AuditReport), or ``error`` when it could not run."""
-
-    generation: int
-    signal: str
-    report: object | None = None
+    result: object | None = None
     error: str | None = None
 
 
@@ -71,35 +61,21 @@ class PairOutcome:
     val: SampleOutcome
 
 
-class _Throttle:
-    """True at most once per ``MIN_REPORT_S``, and always for the first and the last step."""
-
-    def __init__(self) -> None:
-        self._last = -1.0
-
-    def due(self, final: bool = False) -> bool:
-        now = time.monotonic()
-        if final or now - self._last >= MIN_REPORT_S:
-            self._last = now
-            return True
-        return False
-
-
 def sanity_job(generation: int, signals_root: Path, signal: str, options: SanityOptions):
     """Run the sanity pass of ``signal`` in a child process (torch never loads in the window's);
-    yields DevicesProbed, then SanityProgress events, and returns a SanityOutcome."""
+    yields DevicesProbed, then SanityProgress events, and returns a CheckOutcome."""
     yield Progress("Starting the sanity pass (importing torch)", 0, 0)
     events = run_in_child(signals_root, signal, version=options.version, device=options.device,
                           workers=options.workers, batch_size=options.batch_size)
     try:
         for event in events:
             if isinstance(event, SanityReport):
-                return SanityOutcome(generation, signal, report=event)
+                return CheckOutcome(generation, signal, event)
             elif isinstance(event, ChildFailed):
-                return SanityOutcome(generation, signal, error=event.message)
+                return CheckOutcome(generation, signal, error=event.message)
             else:
                 yield event  # DevicesProbed, progress, or None: the child's lines are already throttled
-        return SanityOutcome(generation, signal, error="the sanity pass ended without a report")
+        return CheckOutcome(generation, signal, error="the sanity pass ended without a report")
     finally:
         events.close()  # on cancel: the child stops its loader workers and exits
 
@@ -108,18 +84,12 @@ def audit_job(generation: int, signals_root: Path, signal: str, version: int | N
     """Audit ``version`` (None: active) of ``signal`` for train/val leaks, on threads (never processes)."""
     from specgui.core.audit.audit import iter_audit
 
-    steps, throttle = iter_audit(signals_root, signal, version, near_threshold=near_threshold, pool="thread"), _Throttle()
-    try:
-        while True:
-            try:
-                done, total = next(steps)
-            except StopIteration as stop:
-                return AuditOutcome(generation, signal, report=stop.value)
-            except SpecguiError as exc:
-                return AuditOutcome(generation, signal, error=str(exc))
-            yield Progress("Auditing", done, total) if throttle.due(done >= total) else None
-    finally:
-        steps.close()  # on cancel: the fingerprint threads stop and the partial cache is saved
+    steps = iter_audit(signals_root, signal, version, near_threshold=near_threshold, pool="thread")
+    try:  # on cancel the fingerprint threads stop and the partial cache is saved (steps are closed)
+        report = yield from progress_of(steps, "Auditing", min_interval_s=MIN_REPORT_S)
+    except SpecguiError as exc:
+        return CheckOutcome(generation, signal, error=str(exc))
+    return CheckOutcome(generation, signal, report)
 
 
 def load_pair_job(generation: int, signals_root: Path, signal: str, leak) -> PairOutcome:
@@ -133,17 +103,6 @@ def load_pair_job(generation: int, signals_root: Path, signal: str, leak) -> Pai
     return PairOutcome(generation, signal, leak, outcomes[0], outcomes[1])
 
 
-@dataclass(frozen=True)
-class HealthOutcome:
-    """Split health of one version: ``health`` (a SplitHealth), or ``error`` when it could not be read."""
-
-    generation: int
-    signal: str
-    version: int | None
-    health: object | None = None
-    error: str | None = None
-
-
 def health_job(generation: int, signals_root: Path, signal: str, version: int | None):
     """Split health of ``version`` (None: active) of ``signal``; reads sample JSONs and npz headers only."""
     yield Progress("Reading split health", 0, 1)  # a cancel point before any file is read
@@ -152,5 +111,5 @@ def health_job(generation: int, signals_root: Path, signal: str, version: int | 
     try:
         health = split_health(signals_root, signal, version)
     except SpecguiError as exc:
-        return HealthOutcome(generation, signal, version, error=str(exc))
-    return HealthOutcome(generation, signal, version, health=health)
+        return CheckOutcome(generation, signal, error=str(exc))
+    return CheckOutcome(generation, signal, health)

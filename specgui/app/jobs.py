@@ -9,6 +9,7 @@ the abort flag set. Qt-free.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,29 @@ class Progress:
     label: str
     done: int
     total: int
+
+
+def progress_of(steps, label: str, *, min_interval_s: float = 0.0):
+    """Drive ``steps`` (a generator of ``(done, total)`` that returns a result): yield a
+    :class:`Progress` per step, at most one per ``min_interval_s`` but always the first and
+    the last (the others as None: still cancel points, swallowed by the worker), and return
+    what ``steps`` returns. ``steps`` is closed however this ends, a cancel included, so its
+    ``finally`` blocks run (thread pools stop, caches are saved). Use with ``yield from``."""
+    last = None
+    try:
+        while True:
+            try:
+                done, total = next(steps)
+            except StopIteration as stop:
+                return stop.value
+            now = time.monotonic()
+            if last is None or done >= total or now - last >= min_interval_s:
+                last = now
+                yield Progress(label, done, total)
+            else:
+                yield None
+    finally:
+        steps.close()
 
 
 @dataclass(frozen=True)
@@ -182,18 +206,12 @@ def extend_job(signals_root: Path, preview: ExtendPreview):
 
 def preview_create_job(signals_root: Path, signal: str, val_ratio: float, seed: int):
     """v1 under each grouping, with the leak pairs each would leave (writes only the audit cache)."""
-    steps = iter_initial_plans(signals_root, signal, val_ratio, seed)
-    try:
-        while True:
-            try:
-                done, total = next(steps)
-            except StopIteration as stop:
-                return CreatePreviewOutcome(signal, val_ratio, seed, stop.value)
-            yield Progress("Reading samples for the split preview", done, total)
+    try:  # on cancel too the reader saves what it cached (progress_of closes it)
+        plans = yield from progress_of(iter_initial_plans(signals_root, signal, val_ratio, seed),
+                                       "Reading samples for the split preview")
     except SpecguiError as exc:
         return CreatePreviewOutcome(signal, val_ratio, seed, error=str(exc))
-    finally:
-        steps.close()  # on cancel too: the reader saves what it cached
+    return CreatePreviewOutcome(signal, val_ratio, seed, plans)
 
 
 def create_split_job(signals_root: Path, signal: str, val_ratio: float, seed: int, group_by: str | None = None):

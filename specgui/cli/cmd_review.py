@@ -7,29 +7,21 @@ samples are held back by ``split extend`` and warned about by ``split verify``.
 
 from __future__ import annotations
 
+import functools
 import os
 
 from specgui.core.review.states import STATES, read_review_states, review_path, review_progress, set_review_states
 from specgui.core.samples.index import scan_signal
 from specgui.core.splits.manager import open_signal
 
-from .errors import reports_core_errors
-from .output import EXIT_OK, EXIT_USAGE, emit_json, say, to_jsonable
+from .actions import add_actions, add_signal_action
+from .output import EXIT_OK, emit_json, say, to_jsonable
 
 
 def register(subparsers) -> None:
-    review = subparsers.add_parser("review", help="mark samples reviewed / relabel / exclude, and list them",
-                                   description="Review states, one file per signal: {signal}/review.json.")
-    review.set_defaults(func=lambda args: (review.print_help(), EXIT_USAGE)[1])
-    actions = review.add_subparsers(dest="review_command", metavar="ACTION")
-
-    def add(name: str, text: str, func):
-        parser = actions.add_parser(name, help=text, description=text)
-        parser.add_argument("root", metavar="ROOT", help="the signals folder or its parent")
-        parser.add_argument("signal", metavar="SIGNAL", help="signal folder name")
-        parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-        parser.set_defaults(func=reports_core_errors(func))
-        return parser
+    actions = add_actions(subparsers, "review", help="mark samples reviewed / relabel / exclude, and list them",
+                          description="Review states, one file per signal: {signal}/review.json.")
+    add = functools.partial(add_signal_action, actions)
 
     p = add("set", "give samples a review state (clear removes it)", _set)
     p.add_argument("ids", nargs="+", metavar="ID", help="sample IDs")

@@ -39,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
     # imported here, not at the top: torch loads only when this command runs
     from specgui.core.errors import DataRootError, SplitFileError
     from specgui.core.sanity.run import iter_sanity_pass, plan_sanity_pass
+    from specgui.core.steps import run_steps
     from specgui.core.sanity.distributed import (SanityConfigError, env_world, init_from_env, leave_process_group,
                                                  resolve_device, wants_cuda)
 
@@ -58,13 +59,7 @@ def run(args: argparse.Namespace) -> int:
     bar = ProgressBar(f"sanity {args.signal} v{plan.membership.version}", enabled=None if lead else False)
     events = iter_sanity_pass(plan)
     try:
-        while True:
-            try:
-                event = next(events)
-            except StopIteration as stop:
-                report = stop.value
-                break
-            bar.update(event.done, event.total)
+        report = run_steps(events, lambda event: bar.update(event.done, event.total))
     except KeyboardInterrupt:
         events.close()
         bar.close()

@@ -8,6 +8,7 @@ about a recovered ``active.json`` go to stderr and into the JSON ``notes`` list.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import os
 from pathlib import Path
@@ -20,8 +21,9 @@ from specgui.core.splits.verify import verify_splits
 from specgui.core.splits.version import SplitVersion
 from specgui.core.splits.manager import SplitManager, VersionSummary, open_signal
 
-from .errors import collect_notes, reports_core_errors
-from .output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, emit_json, say, to_jsonable
+from .actions import add_actions, add_signal_action
+from .errors import collect_notes
+from .output import EXIT_OK, EXIT_PROBLEMS, emit_json, say, to_jsonable
 from .progress import ProgressBar
 
 SHOWN_IDS = 10  # IDs listed per group in plain-text output; --json always has all
@@ -42,19 +44,10 @@ def _ratio(text: str) -> float:
 
 
 def register(subparsers) -> None:
-    split = subparsers.add_parser("split", help="create, extend, inspect and roll back split versions",
-                                  description="Versioned train/val splits of one signal. ROOT is the "
-                                              "signals folder or its parent.")
-    split.set_defaults(func=lambda args: (split.print_help(), EXIT_USAGE)[1])
-    actions = split.add_subparsers(dest="split_command", metavar="ACTION")
-
-    def add(name: str, text: str, func):
-        parser = actions.add_parser(name, help=text, description=text)
-        parser.add_argument("root", metavar="ROOT", help="the signals folder or its parent")
-        parser.add_argument("signal", metavar="SIGNAL", help="signal folder name")
-        parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-        parser.set_defaults(func=reports_core_errors(func))
-        return parser
+    actions = add_actions(subparsers, "split", help="create, extend, inspect and roll back split versions",
+                          description="Versioned train/val splits of one signal. ROOT is the "
+                                      "signals folder or its parent.")
+    add = functools.partial(add_signal_action, actions)
 
     p = add("create", "write v1: seeded shuffle of the sorted IDs, the seed's algorithm (or of groups, "
                       "with --group-by)", _create)

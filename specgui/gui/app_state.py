@@ -2,14 +2,15 @@
 
 It owns three worker pools of the one worker style — ``pool`` for scans and split
 operations, ``load_pool`` for sample loads, so a long rescan never makes the selected
-sample wait, and ``check_pool`` for the sanity pass and the audit, which run for minutes —
-and six controllers (scans, samples, splits, sanity, audits, split health) plus the live watcher, and
-wires the consequences between them: a split written means that signal is
-rescanned and its versions relisted; a sample that fails to load becomes invalid in later
-scans; files changing on disk mean a rescan. The window's wiring connects widgets to the
-controllers directly, intents (``state.samples.request``) and facts (``state.scans.signal_updated``)
-alike; what is here needs more than one controller (opening a folder, an extend preview
-that leaves out the samples known to fail). Widgets never call the core."""
+sample wait, and ``check_pool`` for the sanity pass, the audit and split health — the
+controllers (scans, samples, splits, sanity, audits, health, edits) and the live watcher,
+and wires the consequences between them: a split written means that signal is rescanned
+and its versions relisted (once: the watcher is told it was the app's own write); a sample
+that fails to load becomes invalid in later scans, as do those a sanity pass finds
+unusable; files changing on disk mean a rescan; opening a folder resets every controller.
+The window's wiring connects widgets to the controllers directly, intents
+(``state.samples.request``) and facts (``state.scans.signal_updated``) alike; only what
+needs more than one controller is here. Widgets never call the core."""
 
 from __future__ import annotations
 
@@ -72,7 +73,7 @@ class AppState(QObject):
         self.scans.scan_failed.connect(self.status_message)
         self.samples.sample_invalid.connect(self.scans.mark_failed)
         self.samples.sample_recovered.connect(self.scans.forget_failure)
-        self.sanity.pass_finished.connect(self._on_sanity_pass_finished)
+        self.sanity.finished.connect(self._on_sanity_pass_finished)
         self.splits.split_changed.connect(self._on_split_changed)
         self.live.samples_changed.connect(self.scans.rescan_signal)
         self.live.splits_changed.connect(self._on_splits_changed_on_disk)
@@ -91,15 +92,9 @@ class AppState(QObject):
     # -- intents -----------------------------------------------------------------------
     def open_root(self, root: str | Path) -> None:
         """Show the data folder ``root`` (``training_data/`` or ``training_data/signals/``)."""
-        self.samples.set_signals_root(None)
-        self.splits.set_signals_root(None)
-        self.sanity.set_signals_root(None)
-        self.audits.set_signals_root(None)
-        self.health.set_signals_root(None)
+        for controller in self._folder_controllers():  # nothing reaches the old folder any more
+            controller.set_signals_root(None)
         self.scans.open_root(root)
-
-    def refresh(self) -> None:
-        self.scans.refresh(long=True)
 
     def preload_sample(self, signal: str, sample_id: str | None) -> None:
         """Start loading a sample of the folder being opened, before its scan is done."""
@@ -136,12 +131,12 @@ class AppState(QObject):
 
     # -- consequences ------------------------------------------------------------------
     def _on_root_opened(self, signals_root: str) -> None:
-        self.samples.set_signals_root(signals_root)
-        self.splits.set_signals_root(signals_root)
-        self.sanity.set_signals_root(signals_root)
-        self.audits.set_signals_root(signals_root)
-        self.health.set_signals_root(signals_root)
-        self.edits.set_signals_root(signals_root)
+        for controller in self._folder_controllers():
+            controller.set_signals_root(signals_root)
+
+    def _folder_controllers(self) -> tuple:
+        """The controllers that work in the open data folder (the scans find it)."""
+        return self.samples, self.splits, self.sanity, self.audits, self.health, self.edits
 
     def _on_signals_scanned(self, snapshots: tuple[SignalSnapshot, ...]) -> None:
         if self.scans.signals_root is not None and not self._shut_down:
@@ -153,6 +148,7 @@ class AppState(QObject):
 
     def _on_split_changed(self, signal: str, version: int, message: str) -> None:
         self.status_message.emit(message)
+        self.live.note_own_write(signal)  # rescanned and relisted here, not again when the watcher sees it
         self.scans.view_version(signal, None, force=True)  # colour by the (new) active version
         self.splits.list_versions(signal)
 

@@ -168,7 +168,7 @@ class MainWindow(QMainWindow):
         self.tree_panel.filter_edit.selectAll()
 
     def refresh(self) -> None:
-        self.state.refresh()
+        self.state.scans.refresh(long=True)
 
     def cancel_jobs(self) -> None:
         if self.job_progress.isVisible():

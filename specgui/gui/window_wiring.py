@@ -99,47 +99,30 @@ class WindowWiring(QObject):
         self._wire_checks()
 
     def _wire_checks(self) -> None:
-        """The sanity-pass and leak-audit tabs: their intents, and the facts of their controllers."""
-        state, sanity, audit = self.state, self.window.sanity_panel, self.window.audit_panel
+        """The check tabs (sanity pass, leak audit, split health): their intents, and the facts
+        of their controllers, which are the same for every check (``CheckController``)."""
+        state, parts = self.state, self.window
+        sanity, audit, health = parts.sanity_panel, parts.audit_panel, parts.health_panel
         sanity.pass_requested.connect(state.sanity.start)
-        sanity.cancel_requested.connect(state.sanity.cancel)
-        sanity.sample_requested.connect(self._on_check_sample_requested)
         audit.audit_requested.connect(state.audits.start)
-        audit.cancel_requested.connect(state.audits.cancel)
-        audit.pair_requested.connect(state.audits.load_pair)
-        audit.sample_requested.connect(self._on_check_sample_requested)
-        for panel in (sanity, audit):
-            self.window.split_panel.membership_requested.connect(panel.set_version)
-            state.splits.versions_listed.connect(panel.show_versions)
-        state.sanity.pass_started.connect(sanity.show_started)
-        state.sanity.devices_probed.connect(sanity.show_devices)
-        state.sanity.pass_progressed.connect(sanity.show_progress)
-        state.sanity.pass_finished.connect(sanity.show_report)
-        state.sanity.pass_failed.connect(sanity.show_failed)
-        state.sanity.pass_cancelled.connect(sanity.show_cancelled)
-        state.sanity.running_changed.connect(sanity.set_running)
-        state.audits.audit_started.connect(audit.show_started)
-        state.audits.audit_progressed.connect(audit.show_progress)
-        state.audits.audit_finished.connect(audit.show_report)
-        state.audits.audit_failed.connect(audit.show_failed)
-        state.audits.audit_cancelled.connect(audit.show_cancelled)
-        state.audits.running_changed.connect(audit.set_running)
-        state.audits.pair_loaded.connect(audit.show_pair)
-        self._wire_health()
-
-    def _wire_health(self) -> None:
-        """The split-health tab: recomputed for the selected version, and after a split is written."""
-        state, health = self.state, self.window.health_panel
         health.health_requested.connect(state.health.request)
-        health.cancel_requested.connect(state.health.cancel)
-        self.window.split_panel.membership_requested.connect(health.set_version)
-        state.splits.versions_listed.connect(health.show_versions)
-        state.splits.split_changed.connect(health.split_changed)
-        state.health.health_started.connect(health.show_started)
-        state.health.health_finished.connect(health.show_health)
-        state.health.health_failed.connect(health.show_failed)
-        state.health.health_cancelled.connect(health.show_cancelled)
-        state.health.running_changed.connect(health.set_running)
+        for panel in (sanity, audit):
+            panel.sample_requested.connect(self._on_check_sample_requested)
+        for controller, panel in ((state.sanity, sanity), (state.audits, audit), (state.health, health)):
+            panel.cancel_requested.connect(controller.cancel)
+            parts.split_panel.membership_requested.connect(panel.set_version)
+            state.splits.versions_listed.connect(panel.show_versions)
+            controller.started.connect(panel.show_started)
+            controller.finished.connect(panel.show_report)
+            controller.failed.connect(panel.show_failed)
+            controller.cancelled.connect(panel.show_cancelled)
+            controller.running_changed.connect(panel.set_running)
+        state.sanity.devices_probed.connect(sanity.show_devices)
+        state.sanity.progressed.connect(sanity.show_progress)
+        state.audits.progressed.connect(audit.show_progress)
+        audit.pair_requested.connect(state.audits.load_pair)
+        state.audits.pair_loaded.connect(audit.show_pair)
+        state.splits.split_changed.connect(health.split_changed)  # recomputed after a split is written
 
     def select_when_scanned(self, signal: str, sample_id: str | None) -> None:
         """Select ``signal`` (and ``sample_id``) once the folder being opened is scanned."""

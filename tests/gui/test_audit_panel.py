@@ -51,7 +51,7 @@ def test_the_audit_finds_a_planted_duplicate_and_the_pair_opens_side_by_side(qtb
     root, train, val = leaky_root
     window, panel = open_audit(qtbot, open_window, root, train[0])
     panel.threshold_spin.setValue(12)
-    with qtbot.waitSignal(window.state.audits.audit_finished, timeout=WAIT_MS) as finished:
+    with qtbot.waitSignal(window.state.audits.finished, timeout=WAIT_MS) as finished:
         panel.run_bar.start_button.click()
     qtbot.waitUntil(lambda: panel.run_bar.start_button.isEnabled(), timeout=WAIT_MS)
     report = finished.args[0]
@@ -88,7 +88,7 @@ def test_the_audit_finds_a_planted_duplicate_and_the_pair_opens_side_by_side(qtb
 def test_a_problem_row_selects_that_sample(qtbot, open_window, leaky_root):
     root, train, val = leaky_root
     window, panel = open_audit(qtbot, open_window, root, val[1])
-    with qtbot.waitSignal(window.state.audits.audit_finished, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.state.audits.finished, timeout=WAIT_MS):
         panel.run_bar.start_button.click()
     panel.problem_table.clicked.emit(panel.problems.index(0, 0))
     assert window.tree_panel.current_key() == ("alpha", train[1])
@@ -100,8 +100,8 @@ def test_cancelling_an_audit_returns_the_panel_to_idle_without_a_report(qtbot, o
     SplitManager(root).create_initial_split("alpha", 0.2, 1)
     window, panel = open_audit(qtbot, open_window, root, "s000")
     outcomes = []
-    window.state.audits.audit_finished.connect(outcomes.append)
-    window.state.audits.audit_cancelled.connect(outcomes.append)
+    window.state.audits.finished.connect(outcomes.append)
+    window.state.audits.cancelled.connect(outcomes.append)
     with qtbot.waitSignal(window.state.audits.running_changed, timeout=WAIT_MS, check_params_cb=lambda running: not running):
         panel.run_bar.start_button.click()
         panel.run_bar.cancel_button.click()  # before the worker reaches its first cancel point
@@ -113,7 +113,7 @@ def test_a_signal_without_a_split_says_so(qtbot, open_window, signals_root):
     window = open_window(signals_root)
     select_and_wait(qtbot, window, "beta", "b00")
     panel = window.audit_panel
-    with qtbot.waitSignal(window.state.audits.audit_failed, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.state.audits.failed, timeout=WAIT_MS):
         panel.run_bar.start_button.click()
     qtbot.waitUntil(lambda: panel.run_bar.start_button.isEnabled(), timeout=WAIT_MS)
     assert "no split yet" in panel.run_bar.status.text()

@@ -40,7 +40,7 @@ def open_health(qtbot, open_window, root):
     """The window with alpha selected and the health tab shown; returns once the first health arrives."""
     window = open_window(root)
     panel = window.health_panel
-    with qtbot.waitSignal(window.state.health.health_finished, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.state.health.finished, timeout=WAIT_MS):
         window.side_tabs.setCurrentWidget(panel)
         select_and_wait(qtbot, window, "alpha", "s00")
     qtbot.waitUntil(lambda: panel.health is not None and not window.state.health.running, timeout=WAIT_MS)
@@ -83,7 +83,7 @@ def test_choosing_another_version_recomputes(qtbot, open_window, health_root):
     root, _ = health_root
     window, panel = open_health(qtbot, open_window, root)
     qtbot.waitUntil(lambda: panel.version_picker.count() == 3, timeout=WAIT_MS)  # active, v1, v2
-    with qtbot.waitSignal(window.state.health.health_finished, timeout=WAIT_MS,
+    with qtbot.waitSignal(window.state.health.finished, timeout=WAIT_MS,
                           check_params_cb=lambda health: health.version == 1):
         window.split_panel.membership_requested.emit("alpha", 1)  # the split panel's version choice
     qtbot.waitUntil(lambda: panel.health.version == 1, timeout=WAIT_MS)
@@ -98,7 +98,7 @@ def gated_jobs(monkeypatch):
     def job(generation, signals_root, signal, version):
         if version is None:
             gate.wait(WAIT_MS / 1000)
-            return check_jobs.HealthOutcome(generation, signal, version, error="stale: must never be shown")
+            return check_jobs.CheckOutcome(generation, signal, error="stale: must never be shown")
         return check_jobs.health_job(generation, signals_root, signal, version)
 
     monkeypatch.setattr(health_controller, "health_job", job)
@@ -112,15 +112,15 @@ def test_a_newer_request_drops_the_older_result(qtbot, health_root, gated_jobs):
     controller = HealthController(pool)
     controller.set_signals_root(root)
     finished, failed = [], []
-    controller.health_finished.connect(finished.append)
-    controller.health_failed.connect(lambda signal, message: failed.append(message))
+    controller.finished.connect(finished.append)
+    controller.failed.connect(lambda signal, message: failed.append(message))
     assert controller.request("alpha", None)
-    with qtbot.waitSignal(controller.health_finished, timeout=WAIT_MS):
+    with qtbot.waitSignal(controller.finished, timeout=WAIT_MS):
         assert controller.request("alpha", 1)  # the first is still stuck at the gate
     gated_jobs.set()
     qtbot.waitUntil(lambda: not pool.active(), timeout=WAIT_MS)
     assert [h.version for h in finished] == [1] and failed == []
-    assert controller.health.version == 1 and not controller.running
+    assert controller.result.version == 1 and not controller.running
 
 
 def test_cancel_stops_the_pass(qtbot, health_root, monkeypatch):
@@ -130,16 +130,16 @@ def test_cancel_stops_the_pass(qtbot, health_root, monkeypatch):
     def slow_job(generation, signals_root, signal, version):
         while not gate.wait(0.01):
             yield None  # a cancel point each round
-        return check_jobs.HealthOutcome(generation, signal, version, error="never reached")
+        return check_jobs.CheckOutcome(generation, signal, error="never reached")
 
     monkeypatch.setattr(health_controller, "health_job", slow_job)
     pool = WorkerPool(2)
     controller = HealthController(pool)
     controller.set_signals_root(root)
     finished = []
-    controller.health_finished.connect(finished.append)
+    controller.finished.connect(finished.append)
     assert controller.request("alpha", None) and controller.running
-    with qtbot.waitSignals([controller.health_cancelled, controller.running_changed], order="strict",
+    with qtbot.waitSignals([controller.cancelled, controller.running_changed], order="strict",
                            timeout=WAIT_MS):
         controller.cancel()
     qtbot.waitUntil(lambda: not pool.active(), timeout=WAIT_MS)

@@ -11,6 +11,7 @@ from specgui.core.samples.status import SampleStatus
 from specgui.core.splits.manager import SplitManager
 from specgui.app import jobs
 from specgui.gui.state import split_controller
+from specgui.gui.state.live_watch import DEBOUNCE_MS
 from specgui.gui.widgets import dialogs
 
 from .conftest import WAIT_MS, select_and_wait
@@ -41,6 +42,9 @@ def test_a_new_signal_folder_appears_and_the_poll_catches_what_the_watcher_misse
     write_sample(signals_root / "beta" / "samples", "b09")
     window.state.live.poll_due.emit()
     qtbot.waitUntil(lambda: status_of(window, "beta", "b09") is SampleStatus.PENDING, timeout=WAIT_MS)
+    make_signal(signals_root, "delta", ["d0"])
+    window.refresh()  # F5
+    qtbot.waitUntil(lambda: window.tree_panel.model.signal_row("delta") is not None, timeout=WAIT_MS)
 
 
 def test_a_split_write_cancelled_midway_writes_nothing(qtbot, open_window, signals_root, monkeypatch):
@@ -102,3 +106,83 @@ def test_quitting_cancels_and_waits_for_running_workers(qtbot, open_window, sign
     window.close()
     assert cleaned_up.is_set() and scan.is_done
     assert load.is_done and release.is_set()
+
+
+@pytest.fixture
+def counted_reads(monkeypatch):
+    """How often each signal is rescanned and its versions listed (the jobs, counted as they start)."""
+    from specgui.gui.state import scan_controller
+
+    counts = {"scans": [], "listings": []}
+    real_scan, real_list = scan_controller.scan_signal_job, split_controller.list_versions_job
+
+    def scan(signals_root, name, *args):
+        counts["scans"].append(name)
+        return real_scan(signals_root, name, *args)
+
+    def listing(generation, signals_root, signal):
+        counts["listings"].append(signal)
+        return real_list(generation, signals_root, signal)
+
+    monkeypatch.setattr(scan_controller, "scan_signal_job", scan)
+    monkeypatch.setattr(split_controller, "list_versions_job", listing)
+    return counts
+
+
+def open_with_two_pending(qtbot, open_window, signals_root):
+    """alpha: v1 of six samples and two more on disk, shown in the window."""
+    SplitManager(signals_root).create_initial_split("alpha", 0.34, 3)
+    for sample_id in ("a06", "a07"):
+        write_sample(signals_root / "alpha" / "samples", sample_id)
+    window = open_window(signals_root)
+    select_and_wait(qtbot, window, "alpha", "a00")
+    return window
+
+
+def extend_from_the_panel(qtbot, window, monkeypatch):
+    monkeypatch.setattr(dialogs, "ask_extend", lambda parent, preview: True)
+    qtbot.waitUntil(lambda: window.split_panel.extend_button.text() == "Extend (+2)", timeout=WAIT_MS)
+    with qtbot.waitSignal(window.state.splits.split_changed, timeout=WAIT_MS):
+        window.split_panel.extend_button.click()
+    qtbot.waitUntil(lambda: [r.version for r in window.split_panel.model.rows()] == [1, 2], timeout=WAIT_MS)
+
+
+def test_the_apps_own_split_write_is_rescanned_and_relisted_once(qtbot, open_window, signals_root, monkeypatch,
+                                                                 counted_reads):
+    """The watcher sees the app's own vN.json and active.json; the window has rescanned already."""
+    window = open_with_two_pending(qtbot, open_window, signals_root)
+    assert str(signals_root / "alpha" / "splits") in window.state.live.watched()
+    qtbot.waitUntil(window.state.idle, timeout=WAIT_MS)
+    qtbot.wait(3 * DEBOUNCE_MS)  # the sample files written above have been seen and rescanned
+    counted_reads["scans"].clear(), counted_reads["listings"].clear()
+    extend_from_the_panel(qtbot, window, monkeypatch)
+    qtbot.wait(3 * DEBOUNCE_MS)  # well past the watcher's debounce: a second pass would have started
+    qtbot.waitUntil(window.state.idle, timeout=WAIT_MS)
+    assert counted_reads == {"scans": ["alpha"], "listings": ["alpha"]}
+
+
+def test_a_write_by_someone_else_just_after_the_apps_own_is_still_shown(qtbot, open_window, signals_root, monkeypatch,
+                                                                       counted_reads):
+    window = open_with_two_pending(qtbot, open_window, signals_root)
+    extend_from_the_panel(qtbot, window, monkeypatch)
+    SplitManager(signals_root).set_active_version("alpha", 1)  # another process rolls back at once
+    qtbot.waitUntil(lambda: [r.version for r in window.split_panel.model.rows() if r.is_active] == [1],
+                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: status_of(window, "alpha", "a06") is SampleStatus.PENDING, timeout=WAIT_MS)
+
+
+def test_the_apps_first_split_is_rescanned_and_relisted_once(qtbot, open_window, signals_root, monkeypatch,
+                                                             counted_reads):
+    """v1 makes splits/ appear in the signal's folder: that echo is the app's own too."""
+    monkeypatch.setattr(dialogs, "ask_initial_split", lambda parent, signal, count, request_preview=None: (0.34, 3, None))
+    window = open_window(signals_root)
+    select_and_wait(qtbot, window, "alpha", "a00")
+    qtbot.waitUntil(window.state.idle, timeout=WAIT_MS)
+    counted_reads["scans"].clear(), counted_reads["listings"].clear()
+    with qtbot.waitSignal(window.state.splits.split_changed, timeout=WAIT_MS):
+        window.split_panel.create_button.click()
+    qtbot.waitUntil(lambda: [r.version for r in window.split_panel.model.rows()] == [1], timeout=WAIT_MS)
+    qtbot.wait(3 * DEBOUNCE_MS)
+    qtbot.waitUntil(window.state.idle, timeout=WAIT_MS)
+    assert counted_reads == {"scans": ["alpha"], "listings": ["alpha"]}
+    assert str(signals_root / "alpha" / "splits") in window.state.live.watched()  # watched from now on

@@ -49,7 +49,7 @@ def open_on(qtbot, open_window, root, signal="alpha", sample="s00"):
 
 def run_pass(qtbot, window, panel, workers=0):
     panel.workers_spin.setValue(workers)
-    with qtbot.waitSignal(window.state.sanity.pass_finished, timeout=PASS_MS) as finished:
+    with qtbot.waitSignal(window.state.sanity.finished, timeout=PASS_MS) as finished:
         panel.run_bar.start_button.click()
     qtbot.waitUntil(lambda: panel.run_bar.start_button.isEnabled(), timeout=WAIT_MS)
     return finished.args[0]
@@ -109,7 +109,7 @@ def test_a_signal_without_a_split_says_so_in_the_panel(qtbot, open_window, signa
     select_and_wait(qtbot, window, "beta", "b00")
     panel = window.sanity_panel
     qtbot.waitUntil(lambda: panel.signal == "beta", timeout=WAIT_MS)
-    with qtbot.waitSignal(window.state.sanity.pass_failed, timeout=PASS_MS):
+    with qtbot.waitSignal(window.state.sanity.failed, timeout=PASS_MS):
         panel.run_bar.start_button.click()
     qtbot.waitUntil(lambda: panel.run_bar.start_button.isEnabled(), timeout=WAIT_MS)
     assert "no split yet" in panel.run_bar.status.text()
@@ -161,7 +161,7 @@ def test_cancel_stops_every_spawned_loader_worker_and_the_panel_returns_to_idle(
     qtbot.waitUntil(lambda: len(_child_pids() - before) >= 2, timeout=PASS_MS)
     workers = _child_pids() - before
     outcomes = []
-    for fact in (window.state.sanity.pass_cancelled, window.state.sanity.pass_finished, window.state.sanity.pass_failed):
+    for fact in (window.state.sanity.cancelled, window.state.sanity.finished, window.state.sanity.failed):
         fact.connect(lambda *args: outcomes.append(args))
     with qtbot.waitSignal(window.state.sanity.running_changed, timeout=PASS_MS, check_params_cb=lambda running: not running):
         panel.run_bar.cancel_button.click()
@@ -207,7 +207,7 @@ def test_torch_never_loads_in_the_window_process_even_after_a_pass(planted_root)
         app.processEvents()
         before = "torch" in sys.modules
         reports = []
-        window.state.sanity.pass_finished.connect(reports.append)
+        window.state.sanity.finished.connect(reports.append)
         window.sanity_panel.workers_spin.setValue(0)
         window.sanity_panel.run_bar.start_button.click()
         wait(lambda: reports)

@@ -39,6 +39,7 @@ from ..samples.ids import sample_paths
 from ..samples.index import FileState
 from ..splits.manager import open_signal
 from ..splits.resolve import read_split
+from ..steps import done_total, run_steps
 
 __all__ = ["AuditProblem", "AuditReport", "Fingerprints", "Leak", "LeakGroup", "audit_split", "find_leak_groups",
            "iter_audit", "iter_fingerprints", "leaking_new_samples", "report_of"]
@@ -266,13 +267,7 @@ def audit_split(root: str | os.PathLike, signal: str, version: int | None = None
     """Run :func:`iter_audit` to the end; ``progress(done, total)`` is called on each step."""
     steps = iter_audit(root, signal, version, near_threshold=near_threshold, workers=workers,
                        use_cache=use_cache, cache_dir=cache_dir, pool=pool, pairs_per_group=pairs_per_group)
-    while True:
-        try:
-            done, total = next(steps)
-        except StopIteration as stop:
-            return stop.value
-        if progress is not None:
-            progress(done, total)
+    return run_steps(steps, done_total(progress))
 
 
 def _missing_reason(scan, sample_id: str) -> str:

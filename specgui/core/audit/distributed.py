@@ -18,6 +18,7 @@ from .audit import AuditReport, Fingerprints, iter_fingerprints, report_of
 from .groups import DEFAULT_PAIRS_PER_GROUP
 from .hashes import DEFAULT_NEAR_THRESHOLD
 from ..sanity.distributed import current_world, object_group
+from ..steps import done_total, run_steps
 
 
 def _shard_result(found: Fingerprints) -> dict:
@@ -57,14 +58,7 @@ def audit_distributed(root: str | os.PathLike, signal: str, version: int | None 
     shard = (world.rank, world.world_size) if world is not None else None
     steps = iter_fingerprints(root, signal, version, workers=workers, use_cache=use_cache, cache_dir=cache_dir,
                               pool=pool, shard=shard, save_cache=world is None)
-    while True:
-        try:
-            done, total = next(steps)
-        except StopIteration as stop:
-            found = stop.value
-            break
-        if progress is not None:
-            progress(done, total)
+    found = run_steps(steps, done_total(progress))
     if world is None:
         report = report_of(found, near_threshold, pairs_per_group)
         return report, report.has_leaks

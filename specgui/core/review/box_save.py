@@ -21,7 +21,7 @@ from pathlib import Path
 from ..atomic_files import write_atomic
 from ..errors import SampleConflictError, SampleError, SplitLockError
 from ..samples.ids import sample_paths
-from ..samples.labels import BOX_KEYS, parse_json_object, read_json_bytes, read_json_object
+from ..samples.labels import box_corners, parse_json_object, read_json_bytes, read_json_object
 from ..samples.spectrogram_file import check_inside, load_spectrogram
 from ..splits.store import split_lock
 
@@ -99,15 +99,7 @@ def validate_boxes(raw, image_shape: tuple[int, int], path: str | os.PathLike) -
     rows, cols = image_shape
     checked = []
     for i, box in enumerate(raw):
-        if not isinstance(box, dict):
-            raise SampleError(path, f"box {i} is {type(box).__name__}, expected an object")
-        missing = [k for k in BOX_KEYS if k not in box]
-        if missing:
-            raise SampleError(path, f"box {i} lacks {', '.join(missing)}")
-        x0, y0, x1, y1 = (_integer(box, k, i, path) for k in BOX_KEYS)
-        if x1 <= x0 or y1 <= y0:
-            what = "zero area" if (x1 == x0 or y1 == y0) else "inverted"
-            raise SampleError(path, f"box {i} is {what}: x {x0}..{x1}, y {y0}..{y1}")
+        x0, y0, x1, y1 = box_corners(box, i, path, _integer)
         if x0 < 0 or y0 < 0 or x1 > cols or y1 > rows:
             raise SampleError(path, f"box {i} ({x0}, {y0}, {x1}, {y1}) lies outside the {cols}x{rows} image")
         label = box.get("label")

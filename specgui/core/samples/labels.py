@@ -7,6 +7,7 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 import numpy as np
 
@@ -97,6 +98,23 @@ def _coordinate(box: dict, key: str, index: int, path: Path) -> float:
     return number
 
 
+def box_corners(box, index: int, path: Path, number: Callable[[dict, str, int, Path], Any]) -> tuple:
+    """``(x_min, y_min, x_max, y_max)`` of box ``index``, each read by ``number`` (a coordinate
+    here, a whole pixel for a save): :class:`SampleError` naming ``path`` for a box that is not
+    an object, lacks a key, or has zero area or max < min."""
+    if not isinstance(box, dict):
+        raise SampleError(path, f"box {index} is {type(box).__name__}, expected an object")
+    missing = [k for k in BOX_KEYS if k not in box]
+    if missing:
+        raise SampleError(path, f"box {index} lacks {', '.join(missing)}")
+    x0, y0, x1, y1 = corners = tuple(number(box, k, index, path) for k in BOX_KEYS)
+    if x1 <= x0 or y1 <= y0:
+        what = "zero area" if (x1 == x0 or y1 == y0) else "inverted"
+        x0, y0, x1, y1 = (format(v, "g") if isinstance(v, float) else v for v in corners)
+        raise SampleError(path, f"box {index} is {what}: x {x0}..{x1}, y {y0}..{y1}")
+    return corners
+
+
 def parse_boxes(metadata: dict, path: Path) -> tuple[np.ndarray, tuple[str | None, ...]]:
     """Boxes ``[N, 4]`` float64 xyxy and one label per box (``label``, else ``class_names[i]``)."""
     if "boxes" not in metadata:
@@ -110,16 +128,7 @@ def parse_boxes(metadata: dict, path: Path) -> tuple[np.ndarray, tuple[str | Non
     rows: list[tuple[float, float, float, float]] = []
     labels: list[str | None] = []
     for i, box in enumerate(raw_boxes):
-        if not isinstance(box, dict):
-            raise SampleError(path, f"box {i} is {type(box).__name__}, expected an object")
-        missing = [k for k in BOX_KEYS if k not in box]
-        if missing:
-            raise SampleError(path, f"box {i} lacks {', '.join(missing)}")
-        x0, y0, x1, y1 = (_coordinate(box, k, i, path) for k in BOX_KEYS)
-        if x1 <= x0 or y1 <= y0:
-            what = "zero area" if (x1 == x0 or y1 == y0) else "inverted"
-            raise SampleError(path, f"box {i} is {what}: x {x0:g}..{x1:g}, y {y0:g}..{y1:g}")
-        rows.append((x0, y0, x1, y1))
+        rows.append(box_corners(box, i, path, _coordinate))
         label = box.get("label")
         if label is None and class_names is not None:
             label = class_names[i]

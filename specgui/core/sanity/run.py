@@ -35,6 +35,7 @@ from .distributed import (SanityConfigError, WorldInfo, all_gather, current_worl
 from .report import (SPLITS, Problem, SanityProgress, SanityReport, SplitTally, TimingTally, merge_tallies,
                      split_report, timing_summary)
 from ..splits.manager import open_signal
+from ..steps import run_steps
 
 #: 8 uint8 1024x1024 images = 8 MB a batch: one device copy amortises per-batch overhead,
 #: and a cancel never waits long for the batch in hand.
@@ -265,11 +266,4 @@ def _start_method(plan: SanityPlan) -> str | None:
 def run_sanity_pass(root: str | os.PathLike, signal: str, *, on_progress: Callable[[SanityProgress], None] | None = None,
                     **options) -> SanityReport:
     """Plan (see :func:`plan_sanity_pass` for ``options``) and run the whole pass."""
-    events = iter_sanity_pass(plan_sanity_pass(root, signal, **options))
-    while True:
-        try:
-            event = next(events)
-        except StopIteration as stop:
-            return stop.value
-        if on_progress is not None:
-            on_progress(event)
+    return run_steps(iter_sanity_pass(plan_sanity_pass(root, signal, **options)), on_progress)

@@ -37,6 +37,7 @@ from ..audit.work import choose_pool, run_checks
 from ..errors import SampleError, SplitStateError
 from ..samples.ids import sample_paths
 from ..samples.index import SAMPLES_DIRNAME
+from ..steps import done_total, run_steps
 
 GROUP_BY_CHOICES = ("capture", "capture+pixels")
 PROGRESS_EVERY = 1024  # samples between progress reports while reading JSONs
@@ -252,13 +253,7 @@ def iter_group_keys(signal_dir: str | os.PathLike, ids, *, pixels: bool, bound: 
 def read_group_keys(signal_dir, ids, *, pixels: bool, progress=None, **options) -> GroupKeys:
     """:func:`iter_group_keys` run to the end; ``progress(done, total)`` on each step."""
     steps = iter_group_keys(signal_dir, ids, pixels=pixels, **options)
-    while True:
-        try:
-            done, total = next(steps)
-        except StopIteration as stop:
-            return stop.value
-        if progress is not None:
-            progress(done, total)
+    return run_steps(steps, done_total(progress))
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,11 @@
 """The leakage audit of one signal's split version, and loading a leak pair to look at.
 
 Intents: :meth:`start` (signal, version or None for the active one, near threshold),
-:meth:`cancel`, :meth:`load_pair`. Facts: ``audit_started(signal)``,
-``audit_progressed(done, total)`` (at most ten a second), then one of
-``audit_finished(AuditReport)``, ``audit_failed(signal, message)``,
-``audit_cancelled(signal)``; ``running_changed(bool)`` last. ``pair_loaded(PairOutcome)``:
-both samples of the leak asked for last (an older request's pair is dropped). The audit
-reads files on threads, never processes (``pool="thread"``), beside Qt's threads.
+:meth:`cancel`, :meth:`load_pair`. Facts: those of every check (:mod:`.check_controller`;
+``started(signal, version)``, ``finished(AuditReport)``), and ``progressed(done, total)``
+(at most ten a second). ``pair_loaded(PairOutcome)``: both samples of the leak asked for
+last (an older request's pair is dropped). The audit reads files on threads, never
+processes (``pool="thread"``), beside Qt's threads.
 """
 
 from __future__ import annotations
@@ -14,20 +13,16 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from ..workers import WorkerPool
-from specgui.app.check_jobs import AuditOutcome, PairOutcome, audit_job, load_pair_job
-from .pass_runner import PassRunner
+from specgui.app.check_jobs import PairOutcome, audit_job, load_pair_job
+from .check_controller import CheckController
 
 PAIR_PRIORITY = 10  # as the selected sample's load: someone is waiting to see it
 
 
-class AuditController(PassRunner):
+class AuditController(CheckController):
     """See the module docstring; pairs load on ``load_pool`` beside the selected sample's loads."""
 
-    audit_started = Signal(str)  # signal
-    audit_progressed = Signal(int, int)  # done, total
-    audit_finished = Signal(object)  # AuditReport
-    audit_failed = Signal(str, str)  # signal, message
-    audit_cancelled = Signal(str)  # signal
+    progressed = Signal(int, int)  # done, total
     pair_loaded = Signal(object)  # PairOutcome
 
     def __init__(self, pool: WorkerPool, load_pool: WorkerPool, parent: QObject | None = None):
@@ -37,10 +32,7 @@ class AuditController(PassRunner):
 
     def start(self, signal: str, version: int | None, near_threshold: int) -> bool:
         """Audit ``signal``; False when an audit is running or no folder is open."""
-        if not self._start(signal, audit_job, version, int(near_threshold)):
-            return False
-        self.audit_started.emit(signal)
-        return True
+        return self._start(signal, version, audit_job, version, int(near_threshold))
 
     def load_pair(self, signal: str, leak) -> None:
         """Load the train and val sample of ``leak`` (an audit Leak) to show side by side."""
@@ -58,17 +50,5 @@ class AuditController(PassRunner):
         if outcome.generation == self._pair_generation:
             self.pair_loaded.emit(outcome)
 
-    def _on_pass_yielded(self, value) -> None:
-        self.audit_progressed.emit(int(value.done), int(value.total))
-
-    def _on_pass_returned(self, outcome: AuditOutcome) -> None:
-        if outcome.error is not None:
-            self.audit_failed.emit(outcome.signal, outcome.error)
-        else:
-            self.audit_finished.emit(outcome.report)
-
-    def _on_pass_cancelled(self, signal: str) -> None:
-        self.audit_cancelled.emit(signal)
-
-    def _on_pass_failed(self, signal: str, message: str) -> None:
-        self.audit_failed.emit(signal, message)
+    def _on_progress(self, value) -> None:
+        self.progressed.emit(int(value.done), int(value.total))

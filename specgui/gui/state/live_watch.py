@@ -4,10 +4,14 @@ The watcher (inotify on Linux) follows the signals root and each signal's ``samp
 ``splits/`` folders; bursts of events (a labeller writing hundreds of files) are collapsed
 by a debounce timer into one ``signal_changed`` per signal. The poll catches what watchers
 miss (network file systems, folders created after the watch was set) with a cheap rescan.
+The app's own split writes are rescanned by the app already: :meth:`LiveWatcher.note_own_write`
+records what the signal's folders hold just after one, and a debounce window in which only
+those folders changed, and still hold just that, reports nothing.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
@@ -16,6 +20,16 @@ from specgui.core.layout import SAMPLES_DIRNAME, SPLITS_DIRNAME, signal_of_folde
 
 DEBOUNCE_MS = 300
 POLL_MS = 15_000
+
+
+def folder_stamp(folder: str | Path) -> tuple | None:
+    """What ``folder`` holds now (names, inodes, sizes, times): an equal stamp, nothing changed."""
+    try:
+        with os.scandir(folder) as entries:
+            stats = [(entry.name, entry.stat(follow_symlinks=False)) for entry in entries]
+    except OSError:
+        return None
+    return tuple(sorted((name, st.st_ino, st.st_size, st.st_mtime_ns) for name, st in stats))
 
 
 class LiveWatcher(QObject):
@@ -37,6 +51,8 @@ class LiveWatcher(QObject):
         self._signals_root: Path | None = None
         self._pending: set[tuple[str, bool]] = set()  # (signal, is_splits)
         self._root_pending = False
+        self._changed: set[str] = set()  # folders changed since the last debounce
+        self._own: dict[str, tuple | None] = {}  # folder -> its stamp just after the app's own write
 
     def watch(self, signals_root: str | Path, names) -> None:
         """Follow ``signals_root`` and the sample and split folders of ``names``."""
@@ -56,6 +72,13 @@ class LiveWatcher(QObject):
         if self._poll.interval() > 0 and not self._poll.isActive():
             self._poll.start()
 
+    def note_own_write(self, name: str) -> None:
+        """The app has just written ``name``'s splits (and rescans it itself): the watcher's
+        echo of that write is dropped, unless the folders changed again since."""
+        if self._signals_root is not None:
+            for folder in (self._signals_root / name, self._signals_root / name / SPLITS_DIRNAME):
+                self._own[str(folder)] = folder_stamp(folder)
+
     def stop(self) -> None:
         self._debounce.stop()
         self._poll.stop()
@@ -69,6 +92,7 @@ class LiveWatcher(QObject):
         changed = Path(path)
         if self._signals_root is None:
             return
+        self._changed.add(path)
         if changed == self._signals_root:
             self._root_pending = True
         elif changed.parent == self._signals_root:
@@ -79,6 +103,10 @@ class LiveWatcher(QObject):
         self._debounce.start()
 
     def _on_debounce_timeout(self) -> None:
+        if self._only_own_writes():
+            self._root_pending = False
+            self._pending.clear()
+            return
         if self._root_pending:
             self._root_pending = False
             self._pending.clear()
@@ -87,3 +115,10 @@ class LiveWatcher(QObject):
         pending, self._pending = sorted(self._pending), set()
         for name, is_splits in pending:
             (self.splits_changed if is_splits else self.samples_changed).emit(name)
+
+    def _only_own_writes(self) -> bool:
+        """Every folder changed since the last debounce holds what the app's own write left."""
+        changed, self._changed = self._changed, set()
+        own = [self._own.pop(path, None) for path in changed]
+        return bool(changed) and all(stamp is not None for stamp in own) and \
+            all(stamp == folder_stamp(path) for stamp, path in zip(own, changed))

@@ -87,17 +87,3 @@ def test_the_preview_check_uses_capture_groups(extended):
     assert (group.kind, group.train_ids, group.val_ids, group.pair_count) == ("capture", ("near-v", "touch-v"), ("v",), 2)
     assert sorted((a, b) for a, b, _ in pairs) == [("near-v", "v"), ("touch-v", "v")]
 
-
-def test_the_preview_job_lists_every_leaking_id_but_caps_the_pairs(tmp_path, cache_dir):
-    from specgui.app.jobs import preview_extend_job
-
-    samples = tmp_path / "signals" / "sig" / "samples"
-    write_pixels(samples, "t", spectro_image(0), **window("cap", 0.0))
-    write_pixels(samples, "v", spectro_image(1), **window("cap", 5.0, 1.0))
-    for k in range(30):  # thirty new windows inside the val one: one group, 30 pairs
-        write_pixels(samples, f"n{k:02d}", spectro_image(2 + k, shape=(32, 32)), **window("cap", 5.0 + k / 40))
-    write_split(samples.parent, ["t"], ["v"])
-    checked = preview_extend_job(tmp_path / "signals", "sig", ())
-    assert len(checked.leak_groups) == 1 and checked.leak_groups[0].pair_count == 30
-    assert len(checked.leaks) == 20 and checked.leaks_truncated == 10
-    assert checked.leaking_ids == tuple(f"n{k:02d}" for k in range(30))

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QSpinBox, QSplit
 from specgui.core.audit.hashes import DEFAULT_NEAR_THRESHOLD, PHASH_BITS
 
 from .. import dialogs
-from .check_common import FollowsSignalAndVersion, RowsModel, RunBar, VersionPicker, rows_table
+from .check_common import CheckPanelMixin, RowsModel, RunBar, VersionPicker, rows_table
 from .leak_group_tree import LeakGroupTree
 from .leak_text import describe_evidence
 
@@ -36,10 +36,12 @@ def _titled(title: QLabel, widget: QWidget, *below: QWidget) -> QWidget:
     return box
 
 
-class AuditPanel(FollowsSignalAndVersion, QWidget):
+class AuditPanel(CheckPanelMixin, QWidget):
     """See the module docstring."""
 
     panel_title = "Leakage audit"
+    check_name = "audit"
+    cancelled_text = "Cancelled the audit of {signal}; fingerprints so far are cached."
 
     audit_requested = Signal(str, object, int)
     cancel_requested = Signal()
@@ -98,7 +100,7 @@ class AuditPanel(FollowsSignalAndVersion, QWidget):
         self.set_signal(None)
 
     # -- facts in ----------------------------------------------------------------------
-    def show_started(self, signal: str) -> None:
+    def show_started(self, signal: str, version=None) -> None:
         self.run_bar.show_progress(0, 0, f"Auditing {signal}…")
 
     def show_progress(self, done: int, total: int) -> None:
@@ -126,19 +128,8 @@ class AuditPanel(FollowsSignalAndVersion, QWidget):
             self.problem_table.resizeColumnToContents(column)
         self._on_leak_row_changed(None, None)
 
-    def show_failed(self, signal: str, message: str) -> None:
-        self.run_bar.status.setText(f"<span style='color:#e5484d'>The audit of {html.escape(signal)} could not "
-                                    f"run: {html.escape(message)}</span>")
-
-    def show_cancelled(self, signal: str) -> None:
-        self.run_bar.status.setText(f"Cancelled the audit of {signal}; fingerprints so far are cached.")
-
-    def set_running(self, running: bool) -> None:
-        self._running = running
-        self.run_bar.set_running(running)
-        self.threshold_spin.setEnabled(not running)
-        self.version_picker.setEnabled(not running)
-        self._update_start()
+    def _inputs(self) -> tuple:
+        return self.threshold_spin, self.version_picker
 
     def show_pair(self, outcome) -> None:
         """Both samples of a pair are loaded: show them side by side."""
@@ -148,10 +139,6 @@ class AuditPanel(FollowsSignalAndVersion, QWidget):
     def _on_start_clicked(self) -> None:
         if self.signal is not None and not self._running:
             self.audit_requested.emit(self.signal, self.version_picker.version(), self.threshold_spin.value())
-
-    def _on_cancel_clicked(self) -> None:
-        self.run_bar.set_cancelling()
-        self.cancel_requested.emit()
 
     def _request_pair(self, leak) -> None:
         if self.report is not None and leak is not None:
@@ -172,6 +159,3 @@ class AuditPanel(FollowsSignalAndVersion, QWidget):
     def _on_problem_clicked(self, index: QModelIndex) -> None:
         if self.report is not None and index.isValid():
             self.sample_requested.emit(self.report.signal, self.problems.payload(index.row()).sample_id)
-
-    def _update_start(self) -> None:
-        self.run_bar.start_button.setEnabled(self.signal is not None and not self._running)

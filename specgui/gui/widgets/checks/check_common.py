@@ -1,4 +1,5 @@
-"""Pieces the sanity and audit panels share: a table of report rows, a version picker, a run bar.
+"""Pieces the sanity and audit panels share: a table of report rows, a version picker, a run bar,
+and the panel behaviour around them (:class:`CheckPanelMixin`).
 
 :class:`RowsModel` holds plain rows (display strings plus the object behind each row), so a
 report of thousands of problems or leaks lists without an item per cell. :class:`VersionPicker`
@@ -161,14 +162,20 @@ class RunBar(QWidget):
         self.status.setText(text)
 
 
-class FollowsSignalAndVersion:
-    """What the check tabs share: a title naming the tree's signal, and a version picker.
+class CheckPanelMixin:
+    """What the sanity and audit tabs share: a title naming the tree's signal, a version
+    picker, and the run bar's facts (failed, cancelled, running).
 
-    A panel sets ``panel_title`` and has ``title`` (QLabel), ``version_picker``, ``signal``
-    and ``_update_start()``; the window's wiring calls the three facts-in methods below.
+    A panel sets ``panel_title``, ``check_name`` ("audit", "pass"), ``cancelled_text`` (with
+    ``{signal}``) and ``cancelling_text``, and has ``title`` (QLabel), ``version_picker``,
+    ``run_bar``, ``signal``, ``_running``, ``cancel_requested`` and ``_inputs()`` (what is
+    disabled while it runs); the window's wiring calls the facts-in methods below.
     """
 
     panel_title = ""
+    check_name = ""
+    cancelled_text = "Cancelled the {check} of {signal}."
+    cancelling_text = ""
 
     def set_signal(self, signal: str | None) -> None:
         """The signal selected in the tree: the next run checks it."""
@@ -186,3 +193,29 @@ class FollowsSignalAndVersion:
     def set_version(self, signal: str, version: int | None) -> None:
         if signal == self.signal:
             self.version_picker.set_version(version)
+
+    def show_failed(self, signal: str, message: str) -> None:
+        self.run_bar.status.setText(f"<span style='color:#e5484d'>The {self.check_name} of {html.escape(signal)} "
+                                    f"could not run: {html.escape(message)}</span>")
+
+    def show_cancelled(self, signal: str) -> None:
+        self.run_bar.status.setText(self.cancelled_text.format(check=self.check_name, signal=signal))
+
+    def set_running(self, running: bool) -> None:
+        self._running = running
+        self.run_bar.set_running(running)
+        for widget in self._inputs():
+            widget.setEnabled(not running)
+        self._update_start()
+
+    def _inputs(self) -> tuple:
+        return (self.version_picker,)
+
+    def _on_cancel_clicked(self) -> None:
+        self.run_bar.set_cancelling()
+        if self.cancelling_text:
+            self.run_bar.status.setText(self.cancelling_text)
+        self.cancel_requested.emit()
+
+    def _update_start(self) -> None:
+        self.run_bar.start_button.setEnabled(self.signal is not None and not self._running)

@@ -4,7 +4,7 @@ Computed whenever the signal or version changes (the version selected in the spl
 else the active one), but only while the tab is shown: a hidden tab just remembers that it
 is stale. Intents: ``health_requested(signal, version|None)``, ``cancel_requested``. Facts
 in: :meth:`set_signal`, :meth:`show_versions`, :meth:`set_version`, :meth:`split_changed`,
-:meth:`show_started`, :meth:`show_health`, :meth:`show_failed`, :meth:`show_cancelled`,
+:meth:`show_started`, :meth:`show_report`, :meth:`show_failed`, :meth:`show_cancelled`,
 :meth:`set_running`.
 """
 
@@ -153,7 +153,7 @@ class HealthPanel(QWidget):
     def show_started(self, signal: str, version) -> None:
         self.run_bar.show_progress(0, 0, f"Reading the split of {signal}…")
 
-    def show_health(self, health) -> None:
+    def show_report(self, health) -> None:
         if health.signal != self.signal:
             return
         self.health = health

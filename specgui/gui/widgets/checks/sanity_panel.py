@@ -17,7 +17,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from specgui.app.check_jobs import DEFAULT_BATCH_SIZE, DevicesProbed, SanityOptions
-from .check_common import FollowsSignalAndVersion, RunBar, VersionPicker
+from .check_common import CheckPanelMixin, RunBar, VersionPicker
 from .sanity_report_view import SanityReportView
 
 AUTO_WORKERS = -1  # the workers spin box's "auto": the core picks from the cores and the pass length
@@ -29,10 +29,13 @@ def _duration(seconds: float) -> str:
         f"{seconds // 60}:{seconds % 60:02d}"
 
 
-class SanityPanel(FollowsSignalAndVersion, QWidget):
+class SanityPanel(CheckPanelMixin, QWidget):
     """See the module docstring."""
 
     panel_title = "Sanity pass"
+    check_name = "pass"
+    cancelled_text = "Cancelled the pass of {signal}; its workers have stopped."
+    cancelling_text = "Cancelling: waiting for the batch in hand…"
 
     pass_requested = Signal(str, object)
     cancel_requested = Signal()
@@ -112,19 +115,8 @@ class SanityPanel(FollowsSignalAndVersion, QWidget):
                                          f"{_duration(report.timing.wall_seconds)}.")
         self.report_view.show_report(report)
 
-    def show_failed(self, signal: str, message: str) -> None:
-        self.run_bar.status.setText(f"<span style='color:#e5484d'>The pass of {html.escape(signal)} could not "
-                                    f"run: {html.escape(message)}</span>")
-
-    def show_cancelled(self, signal: str) -> None:
-        self.run_bar.status.setText(f"Cancelled the pass of {signal}; its workers have stopped.")
-
-    def set_running(self, running: bool) -> None:
-        self._running = running
-        self.run_bar.set_running(running)
-        for widget in (self.device_combo, self.workers_spin, self.batch_spin, self.version_picker):
-            widget.setEnabled(not running)
-        self._update_start()
+    def _inputs(self) -> tuple:
+        return self.device_combo, self.workers_spin, self.batch_spin, self.version_picker
 
     # -- intents out -------------------------------------------------------------------
     def options(self) -> SanityOptions:
@@ -135,11 +127,3 @@ class SanityPanel(FollowsSignalAndVersion, QWidget):
     def _on_start_clicked(self) -> None:
         if self.signal is not None and not self._running:
             self.pass_requested.emit(self.signal, self.options())
-
-    def _on_cancel_clicked(self) -> None:
-        self.run_bar.set_cancelling()
-        self.run_bar.status.setText("Cancelling: waiting for the batch in hand…")
-        self.cancel_requested.emit()
-
-    def _update_start(self) -> None:
-        self.run_bar.start_button.setEnabled(self.signal is not None and not self._running)
