@@ -49,6 +49,13 @@ def start(path, signal_dir, mode):
     return proc
 
 
+def stop(proc) -> None:
+    """SIGKILL, reap, and close our end of its stdout pipe."""
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+
+
 @pytest.mark.parametrize("mode", ["boxes", "review"])
 def test_sigkill_during_saves_leaves_every_file_whole(tmp_path, mode):
     signal_dir = make_signal(tmp_path / "signals", "sig", ["0000", "0001"], extra={"original_boxes": [{"t": 1}]})
@@ -57,8 +64,7 @@ def test_sigkill_during_saves_leaves_every_file_whole(tmp_path, mode):
     for _ in range(12):
         proc = start(path, signal_dir, mode)
         time.sleep(rng.uniform(0.01, 0.25))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        stop(proc)
         data = json.loads(path.read_text())  # whole: old or new, never half
         assert data["original_boxes"] == [{"t": 1}] and isinstance(data["boxes"], list)
         if mode == "review":
@@ -78,8 +84,7 @@ def test_two_concurrent_box_writers_never_lose_a_file_and_conflicts_are_clear(tm
         readers_ok += 1
     for proc in writers:
         assert proc.poll() is None, "a writer died: an unexpected error"
-        proc.kill()
-        proc.wait()
+        stop(proc)
     assert readers_ok > 10
     leftovers = [p.name for p in path.parent.iterdir() if ".tmp-" in p.name]
     assert scan_signal(signal_dir).complete == ("0000",), leftovers
