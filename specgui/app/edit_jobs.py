@@ -9,6 +9,7 @@ from specgui.core.review.journal import JournalEntry, drop_entry, read_entries, 
 from specgui.core.errors import SampleConflictError, SpecguiError
 from specgui.core.review.states import read_review_states, set_review_states
 from specgui.core.review.box_save import save_boxes
+from specgui.core.review.signal_labels import signal_label_counts
 
 
 @dataclass(frozen=True)
@@ -71,3 +72,16 @@ def set_review_job(signals_root: Path, signal: str, ids: tuple[str, ...], state:
     except (SpecguiError, OSError) as exc:
         return ReviewOutcome(signal, error=str(exc))
     return ReviewOutcome(signal, entries, changed_ids=ids, state=state)
+
+
+@dataclass(frozen=True)
+class LabelsOutcome:
+    """The labels of one signal's boxes with their counts (``signal_dir`` as the editor keys it)."""
+
+    signal_dir: str
+    counts: dict
+
+
+def signal_labels_job(signal_dir: str):
+    counts = yield from signal_label_counts(signal_dir)
+    return LabelsOutcome(signal_dir, dict(counts))

@@ -60,6 +60,8 @@ class EditWiring(QObject):
         edits.review_loaded.connect(tree_panel.show_review)
         edits.review_failed.connect(self._on_review_failed)
         tree_panel.signal_requested.connect(edits.load_review)
+        editor.labels_wanted.connect(edits.load_labels)
+        edits.labels_loaded.connect(editor.set_signal_labels)
         edits.find_journal()
 
     # -- review marks ---------------------------------------------------------------------

@@ -189,3 +189,12 @@ def test_escape_cancels_add_mode_and_selection(qtbot, view):
     click(qtbot, view, 40, 35)
     key(qtbot, view, QtCore.Qt.Key.Key_Escape)
     assert view.box_editor.session().selected is None and view.canvas.editor_item.selected_rect is None
+
+
+def test_labels_read_from_the_whole_signal_come_first(qtbot, view):
+    view.box_editor.set_signal_labels(str(view.box_editor.sample.json_path.parent.parent), {"lte": 9, "a": 1})
+    offered = []
+    view.box_editor.label_chooser = lambda labels, current: offered.append(labels) or None
+    click(qtbot, view, 120, 90)
+    key(qtbot, view, QtCore.Qt.Key.Key_L)
+    assert offered == [["lte", "a"]]

@@ -122,3 +122,20 @@ def test_unsaved_edits_are_journaled_and_offered_back(qtbot, open_window, root):
     qtbot.waitUntil(lambda: second.tree_panel.model.rowCount() > 0, timeout=WAIT_MS)
     select_and_wait(qtbot, second, "sig", "a3")
     assert [tuple(b) for b in second.view.boxes_item.boxes] == [(10, 11, 30, 21)]
+
+
+def test_the_label_dialog_offers_the_labels_of_samples_not_yet_visited(qtbot, open_window, tmp_path):
+    root = tmp_path / "labelled"
+    make_signal(root, "sig", ["b1"], shape=(64, 96), boxes=BOX)
+    other = [{**BOX[0], "label": "wideband"}] * 3 + [{**BOX[0], "label": "fm"}] * 2
+    make_signal(root, "sig", ["b2", "b3"], shape=(64, 96), boxes=other)
+    window = open_window(root)
+    editor = window.view.box_editor
+    select_and_wait(qtbot, window, "sig", "b1")
+    qtbot.waitUntil(lambda: editor._signal_labels.get(str(root / "sig")) is not None, timeout=WAIT_MS)
+    offered = []
+    editor.label_chooser = lambda labels, current: offered.append(labels) or None
+    window.view.canvas.setFocus()
+    qtbot.keyClick(window.view.canvas, QtCore.Qt.Key.Key_Tab)
+    qtbot.keyClick(window.view.canvas, QtCore.Qt.Key.Key_L)
+    assert offered == [["wideband", "fm", "sig"]]  # b2 and b3 were never shown
