@@ -57,10 +57,12 @@ def test_a_file_changed_on_disk_is_never_clobbered_silently(qtbot, open_window, 
     theirs = [{"x_min": 1, "y_min": 1, "x_max": 5, "y_max": 5, "label": "theirs"}]
     save_boxes(path, theirs, file_sha256(path), (64, 96))  # the backend (or a second window) wrote it
     asked = []
-    window.edit_wiring.conflict_chooser = lambda message: asked.append(message) or choice
+    window.edit_wiring.conflict_chooser = lambda *shown: asked.append(shown) or choice
     with qtbot.waitSignal(window.state.edits.save_conflicted, timeout=WAIT_MS):
         nudge_and_save(qtbot, window)
-    assert asked and str(path) in asked[0]
+    message, shown_theirs, shown_mine, problem = asked[0]
+    assert str(path) in message and problem is None
+    assert list(shown_theirs) == theirs and shown_mine == [{**BOX[0], "x_min": 11, "x_max": 31}]
     if choice == "keep":
         assert json.loads(path.read_text())["boxes"] == theirs
         assert window.view.box_editor.session().dirty  # the edits stay in the view
