@@ -36,3 +36,23 @@ def test_existing_edit_keys_are_replaced_in_place_and_other_spellings_kept():
 ])
 def test_anything_unusual_falls_back_to_a_whole_encode(text):
     assert splice_values(text, {"boxes": []}, None) is None
+
+
+def test_any_dumped_object_splices_to_what_a_whole_encode_gives():
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+    scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8)
+    values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.text(max_size=5), inner, max_size=3), max_leaves=10)
+
+    @hypothesis.settings(max_examples=200, deadline=None)
+    @hypothesis.given(st.dictionaries(st.text(max_size=6), values, min_size=1, max_size=5),
+                      st.sampled_from([None, 1, 2]), values)
+    def check(obj, indent, boxes):
+        text = json.dumps(obj, indent=indent, ensure_ascii=False)
+        changed = {"boxes": boxes, "edited_by": "x"}
+        spliced = splice_values(text, changed, indent)
+        assert spliced == json.dumps({**obj, **changed}, indent=indent, ensure_ascii=False)
+        assert json.loads(spliced) == {**obj, **changed}
+
+    check()
