@@ -18,7 +18,8 @@ ORDER = (
     ("audit.md", "python benchmarks/bench_audit.py"),
     ("grouping.md", "python benchmarks/bench_grouping.py"),
     ("audit_scale.md", "python benchmarks/bench_audit_scale.py"),
-    ("box_editing.md", "python benchmarks/bench_save.py (and bench_view.py on the branch base)"),
+    ("box_editing.md", "python benchmarks/bench_save.py"),
+    ("box_editing_stepping.md", "python benchmarks/bench_stepping.py --base <checkout of the branch base>"),
 )
 
 INTRO = """# Benchmarks

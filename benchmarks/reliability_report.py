@@ -42,6 +42,12 @@ system without hard links (`link(2)` fails with EPERM/ENOTSUP, e.g. some SMB, FU
 FAT-family mounts) the exclusive create falls back to check-then-rename, which is
 exclusive only under a working lock.
 
+Box saves take the signal's edit lock, `{signal}/.specgui.lock`, with a bare `flock(2)`
+(`specgui/core/review/edit_lock.py`: filelock's bookkeeping cost more than half a bare
+JSON write), which is what filelock takes on POSIX, so the two kinds of holder exclude
+each other; the SHA-256 check and the rename both happen under it, so two writers cannot
+both pass the check. Review states (`review.json`) are written under the split lock.
+
 | File system | Lock across machines | Source |
 |---|---|---|
 | Local ext4 / xfs / btrfs / tmpfs | yes | tested here (kill, race and lock-failure suites) |

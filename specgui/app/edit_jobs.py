@@ -8,7 +8,9 @@ from pathlib import Path
 from specgui.core.review.journal import JournalEntry, drop_entry, read_entries, write_entry
 from specgui.core.errors import SampleConflictError, SpecguiError
 from specgui.core.review.states import read_review_states, set_review_states
-from specgui.core.review.box_save import save_boxes
+from specgui.core.review.box_save import boxes_payload, save_boxes
+from specgui.core.samples.labels import read_sample_metadata
+from specgui.core.review.signal_labels import signal_label_counts
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,8 @@ class SaveOutcome:
     conflict: bool = False
     actual_sha256: str | None = None
     error: str | None = None
+    theirs: tuple | None = None  # on a conflict: the boxes now on disk (None: unreadable, see theirs_problem)
+    theirs_problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -35,13 +39,23 @@ def save_boxes_job(request) -> SaveOutcome:
     try:
         sha = save_boxes(request.json_path, request.boxes, request.expected_sha256, request.image_shape)
     except SampleConflictError as exc:
-        return SaveOutcome(request, conflict=True, actual_sha256=exc.actual, error=str(exc))
+        theirs, problem = _boxes_on_disk(request.json_path)
+        return SaveOutcome(request, conflict=True, actual_sha256=exc.actual, error=str(exc),
+                           theirs=theirs, theirs_problem=problem)
     except SpecguiError as exc:
         return SaveOutcome(request, error=str(exc))
     except OSError as exc:  # a read-only folder, a full disk: the edits stay in the view
         return SaveOutcome(request, error=f"{request.json_path}: not saved: {exc.strerror or exc}")
     drop_entry(str(request.json_path))
     return SaveOutcome(request, sha256=sha)
+
+
+def _boxes_on_disk(json_path) -> tuple[tuple | None, str | None]:
+    """The boxes the file holds now (for the conflict dialog), or why they cannot be shown."""
+    try:
+        return tuple(boxes_payload(read_sample_metadata(json_path))), None
+    except SpecguiError as exc:
+        return None, exc.problem
 
 
 def journal_job(entries: tuple[JournalEntry, ...], dropped: tuple[str, ...]) -> None:
@@ -71,3 +85,16 @@ def set_review_job(signals_root: Path, signal: str, ids: tuple[str, ...], state:
     except (SpecguiError, OSError) as exc:
         return ReviewOutcome(signal, error=str(exc))
     return ReviewOutcome(signal, entries, changed_ids=ids, state=state)
+
+
+@dataclass(frozen=True)
+class LabelsOutcome:
+    """The labels of one signal's boxes with their counts (``signal_dir`` as the editor keys it)."""
+
+    signal_dir: str
+    counts: dict
+
+
+def signal_labels_job(signal_dir: str):
+    counts = yield from signal_label_counts(signal_dir)
+    return LabelsOutcome(signal_dir, dict(counts))

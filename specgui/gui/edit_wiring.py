@@ -1,8 +1,8 @@
 """Connects box editing and review states: the view's save requests to the edit controller,
 its answers back to the view, conflicts to a dialog, the journal, and review marks to the list.
 
-Dialogs are attributes (``conflict_chooser``, ``note_chooser``, ``restore_chooser``) so tests
-can answer them.
+Dialogs are attributes (``conflict_chooser(message, theirs, mine, problem)``, ``note_chooser``,
+``restore_chooser``) so tests can answer them.
 """
 
 from __future__ import annotations
@@ -14,20 +14,9 @@ from specgui.core.review.box_edits import BoxEditSession
 from specgui.core.review.journal import JournalEntry
 
 from .app_state import AppState
+from .widgets.sample.conflict_dialog import KEEP, OVERWRITE, RELOAD, ask_conflict
 
-RELOAD, OVERWRITE, KEEP = "reload", "overwrite", "keep"
-
-
-def ask_conflict(window, message: str) -> str:
-    box = QMessageBox(QMessageBox.Icon.Warning, "Sample changed on disk",
-                      f"{message}\n\nYour edits are kept in the view.", parent=window)
-    reload = box.addButton("Reload theirs", QMessageBox.ButtonRole.DestructiveRole)
-    overwrite = box.addButton("Overwrite with mine", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
-    box.exec()
-    clicked = box.clickedButton()
-    return RELOAD if clicked is reload else OVERWRITE if clicked is overwrite else KEEP
-
+__all__ = ["EditWiring", "KEEP", "OVERWRITE", "RELOAD"]
 
 def ask_note(window, sample_id: str) -> str | None:
     text, ok = QInputDialog.getText(window, "Exclude sample", f"Why is {sample_id} excluded? (optional)")
@@ -47,7 +36,7 @@ class EditWiring(QObject):
     def __init__(self, view, tree_panel, status_bar: QStatusBar, state: AppState, parent: QWidget):
         super().__init__(parent)
         self.view, self.tree, self.status_bar, self.state = view, tree_panel, status_bar, state
-        self.conflict_chooser = lambda message: ask_conflict(parent, message)
+        self.conflict_chooser = lambda message, theirs, mine, problem: ask_conflict(parent, message, theirs, mine, problem)
         self.note_chooser = lambda sample_id: ask_note(parent, sample_id)
         self.restore_chooser = lambda count: ask_restore(parent, count)
         editor, edits = view.box_editor, state.edits
@@ -60,6 +49,8 @@ class EditWiring(QObject):
         edits.review_loaded.connect(tree_panel.show_review)
         edits.review_failed.connect(self._on_review_failed)
         tree_panel.signal_requested.connect(edits.load_review)
+        editor.labels_wanted.connect(edits.load_labels)
+        edits.labels_loaded.connect(editor.set_signal_labels)
         edits.find_journal()
 
     # -- review marks ---------------------------------------------------------------------
@@ -100,7 +91,7 @@ class EditWiring(QObject):
     def _on_save_conflicted(self, outcome) -> None:
         request, editor = outcome.request, self.view.box_editor
         editor.save_refused(request.key)
-        choice = self.conflict_chooser(outcome.error)
+        choice = self.conflict_chooser(outcome.error, outcome.theirs, request.boxes, outcome.theirs_problem)
         if choice == OVERWRITE:
             editor.save(request.key, overwrite_sha=outcome.actual_sha256)
         elif choice == RELOAD:

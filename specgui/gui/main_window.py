@@ -105,8 +105,21 @@ class MainWindow(QMainWindow):
             action.triggered.connect(getattr(self, shortcut.action))
             menus.get(shortcut.action, go_menu).addAction(action)
             self.shortcut_actions[shortcut.action] = action
+        file_menu.addSeparator()
+        self.autosave_action = QAction("Autosave box edits", self, checkable=True)
+        self.autosave_action.setToolTip("Save a sample's box edits shortly after each change "
+                                        "(they are always saved on leaving the sample)")
+        self.autosave_action.toggled.connect(self.set_autosave)
+        file_menu.addAction(self.autosave_action)
         help_menu.addAction("Keyboard shortcuts…", self.show_shortcuts)
         help_menu.addAction("About specgui…", self.show_about)
+
+    def set_autosave(self, on: bool) -> None:
+        """Autosave on or off (remembered); saving on leaving a sample stays either way."""
+        self.view.box_editor.autosave = bool(on)
+        self.settings.set_autosave(on)
+        if self.autosave_action.isChecked() != bool(on):
+            self.autosave_action.setChecked(bool(on))
 
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self).exec()
@@ -199,6 +212,8 @@ class MainWindow(QMainWindow):
             if state is not None:
                 splitter.restoreState(state)
         self.view.apply_view_settings(self.settings.view_settings())
+        self.view.box_editor.autosave = self.settings.autosave()
+        self.autosave_action.setChecked(self.view.box_editor.autosave)
 
     def _fill_most_of_the_screen(self) -> None:
         screen = self.screen() or QGuiApplication.primaryScreen()

@@ -1,4 +1,5 @@
-"""What the window remembers between runs, in QSettings: root, sample shown, geometry, splitters, view.
+"""What the window remembers between runs, in QSettings: root, sample shown, geometry, splitters, view,
+the autosave choice.
 
 ``SPECGUI_SETTINGS_FILE`` (an INI path) replaces the user's settings store; tests and the
 headless screenshot use it so they never read or write the user's settings.
@@ -70,6 +71,14 @@ class AppSettings:
 
     def set_view_settings(self, settings: dict) -> None:
         self.store.setValue("view/settings", json.dumps(settings))
+
+    def autosave(self) -> bool:
+        """Box edits saved on their own shortly after each change (off unless turned on)."""
+        value = self.store.value("edit/autosave")
+        return value is True or (isinstance(value, str) and value.lower() == "true")
+
+    def set_autosave(self, on: bool) -> None:
+        self.store.setValue("edit/autosave", bool(on))
 
     def sync(self) -> None:
         self.store.sync()

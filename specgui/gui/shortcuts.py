@@ -54,11 +54,11 @@ EDIT_KEYS: tuple[tuple[str, str], ...] = (
     ("Drag", "Move the selected box; drag a handle to resize; drag elsewhere pans"),
     ("Arrows / Shift+Arrows", "Nudge the selected box 1 px / 10 px"),
     ("W then drag", "Add a box"),
-    ("Del", "Delete the selected box"),
+    ("Del / Backspace", "Delete the selected box"),
     ("Ctrl+D", "Duplicate the selected box"),
     ("L", "Change the selected box's label (labels in this signal first)"),
     ("Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y", "Undo / redo (per sample, while the window is open)"),
-    ("Ctrl+S", "Save the boxes (also done on leaving the sample)"),
+    ("Ctrl+S", "Save the boxes (also done on leaving the sample; File → Autosave box edits saves after each change)"),
     ("Esc", "Cancel a drag or add, then drop the selection"),
 )
 

@@ -74,6 +74,16 @@ def test_nothing_selected_means_no_session_and_one_boxes_item(view):
     assert view.box_editor.session() is None and view.canvas.editor_item.selected_rect is None
 
 
+def test_the_idle_editor_item_is_left_out_of_painting_but_still_takes_clicks(qtbot, view):
+    no_contents = QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+    item = view.canvas.editor_item
+    assert item.flags() & no_contents  # stepping paints the boxes item alone
+    click(qtbot, view, 40, 35)
+    assert item.selected_rect == (20, 20, 60, 50) and not item.flags() & no_contents
+    qtbot.keyClick(view.canvas, QtCore.Qt.Key.Key_Escape)
+    assert item.selected_rect is None and item.flags() & no_contents
+
+
 def test_click_selects_and_drag_moves_in_whole_pixels(qtbot, view):
     click(qtbot, view, 40, 35)
     session = view.box_editor.session()
@@ -179,3 +189,12 @@ def test_escape_cancels_add_mode_and_selection(qtbot, view):
     click(qtbot, view, 40, 35)
     key(qtbot, view, QtCore.Qt.Key.Key_Escape)
     assert view.box_editor.session().selected is None and view.canvas.editor_item.selected_rect is None
+
+
+def test_labels_read_from_the_whole_signal_come_first(qtbot, view):
+    view.box_editor.set_signal_labels(str(view.box_editor.sample.json_path.parent.parent), {"lte": 9, "a": 1})
+    offered = []
+    view.box_editor.label_chooser = lambda labels, current: offered.append(labels) or None
+    click(qtbot, view, 120, 90)
+    key(qtbot, view, QtCore.Qt.Key.Key_L)
+    assert offered == [["lte", "a"]]

@@ -57,10 +57,12 @@ def test_a_file_changed_on_disk_is_never_clobbered_silently(qtbot, open_window, 
     theirs = [{"x_min": 1, "y_min": 1, "x_max": 5, "y_max": 5, "label": "theirs"}]
     save_boxes(path, theirs, file_sha256(path), (64, 96))  # the backend (or a second window) wrote it
     asked = []
-    window.edit_wiring.conflict_chooser = lambda message: asked.append(message) or choice
+    window.edit_wiring.conflict_chooser = lambda *shown: asked.append(shown) or choice
     with qtbot.waitSignal(window.state.edits.save_conflicted, timeout=WAIT_MS):
         nudge_and_save(qtbot, window)
-    assert asked and str(path) in asked[0]
+    message, shown_theirs, shown_mine, problem = asked[0]
+    assert str(path) in message and problem is None
+    assert list(shown_theirs) == theirs and shown_mine == [{**BOX[0], "x_min": 11, "x_max": 31}]
     if choice == "keep":
         assert json.loads(path.read_text())["boxes"] == theirs
         assert window.view.box_editor.session().dirty  # the edits stay in the view
@@ -122,3 +124,20 @@ def test_unsaved_edits_are_journaled_and_offered_back(qtbot, open_window, root):
     qtbot.waitUntil(lambda: second.tree_panel.model.rowCount() > 0, timeout=WAIT_MS)
     select_and_wait(qtbot, second, "sig", "a3")
     assert [tuple(b) for b in second.view.boxes_item.boxes] == [(10, 11, 30, 21)]
+
+
+def test_the_label_dialog_offers_the_labels_of_samples_not_yet_visited(qtbot, open_window, tmp_path):
+    root = tmp_path / "labelled"
+    make_signal(root, "sig", ["b1"], shape=(64, 96), boxes=BOX)
+    other = [{**BOX[0], "label": "wideband"}] * 3 + [{**BOX[0], "label": "fm"}] * 2
+    make_signal(root, "sig", ["b2", "b3"], shape=(64, 96), boxes=other)
+    window = open_window(root)
+    editor = window.view.box_editor
+    select_and_wait(qtbot, window, "sig", "b1")
+    qtbot.waitUntil(lambda: editor._signal_labels.get(str(root / "sig")) is not None, timeout=WAIT_MS)
+    offered = []
+    editor.label_chooser = lambda labels, current: offered.append(labels) or None
+    window.view.canvas.setFocus()
+    qtbot.keyClick(window.view.canvas, QtCore.Qt.Key.Key_Tab)
+    qtbot.keyClick(window.view.canvas, QtCore.Qt.Key.Key_L)
+    assert offered == [["wideband", "fm", "sig"]]  # b2 and b3 were never shown

@@ -3,12 +3,14 @@
 A save keeps every other key and its value exactly (``original_boxes`` included), adds
 ``edited_at`` (UTC) and ``edited_by`` (keys the labeling backend ignores), and refuses with
 :class:`SampleConflictError` when the file's SHA-256 is no longer the one the editor loaded
-(the backend rewrites samples in place). Writes are atomic (temp, fsync, rename) and taken
+(the backend rewrites samples in place). Only the changed values are re-encoded: the others
+keep their bytes (:mod:`.json_splice`). Writes are atomic (temp, fsync, rename) and taken
 under the signal's edit lock, so two specgui writers cannot both pass the hash check.
 """
 
 from __future__ import annotations
 
+import functools
 import getpass
 import hashlib
 import json
@@ -23,7 +25,8 @@ from ..errors import SampleConflictError, SampleError, SplitLockError
 from ..samples.ids import sample_paths
 from ..samples.labels import box_corners, parse_json_object, read_json_bytes, read_json_object
 from ..samples.spectrogram_file import check_inside, load_spectrogram
-from ..splits.store import split_lock
+from .edit_lock import edit_lock
+from .json_splice import splice_values
 
 #: The edit lock lives in the signal folder (``samples/`` belongs to the labeling backend).
 EDIT_LOCK_TIMEOUT_S = 10.0
@@ -61,6 +64,11 @@ def default_editor() -> str:
     name = os.environ.get(EDITED_BY_ENV, "").strip()
     if name:
         return name
+    return _os_user()
+
+
+@functools.lru_cache(maxsize=1)
+def _os_user() -> str:  # a passwd lookup per save is wasted: the process's user does not change
     try:
         return getpass.getuser()
     except Exception:  # no passwd entry, no LOGNAME: still save, just unnamed
@@ -111,10 +119,11 @@ def validate_boxes(raw, image_shape: tuple[int, int], path: str | os.PathLike) -
 
 def _indent_of(blob: bytes) -> int | None:
     """The indent the file was written with (None: one line), so a save keeps its look."""
-    lines = blob.splitlines()
-    if len(lines) < 2:
+    first_end = blob.find(b"\n")
+    if first_end < 0 or first_end == len(blob) - 1:
         return None
-    second = lines[1]
+    second_end = blob.find(b"\n", first_end + 1)
+    second = blob[first_end + 1:second_end if second_end >= 0 else len(blob)]
     width = len(second) - len(second.lstrip(b" "))
     return width or 1
 
@@ -144,7 +153,7 @@ def save_boxes(
     checked = validate_boxes(boxes, image_shape, json_path)
     signal_dir = json_path.parent.parent
     try:
-        with split_lock(signal_dir, timeout=EDIT_LOCK_TIMEOUT_S):
+        with edit_lock(signal_dir, timeout=EDIT_LOCK_TIMEOUT_S):
             return _save_locked(json_path, checked, expected_sha256, edited_by, now)
     except SplitLockError as exc:
         raise SampleError(json_path, f"not saved: cannot take the edit lock ({exc.problem})") from None
@@ -157,14 +166,27 @@ def _save_locked(json_path: Path, boxes: list[dict], expected: str | None, edite
     current = hashlib.sha256(blob).hexdigest()
     if expected is not None and current != expected:
         raise SampleConflictError(json_path, expected, current)
-    metadata = dict(parse_json_object(blob, json_path))  # the very bytes hashed: no second read
-    metadata["boxes"] = boxes
     stamp = (now or datetime.now(timezone.utc)).isoformat().replace("+00:00", "Z")
-    metadata["edited_at"] = stamp
-    metadata["edited_by"] = edited_by or default_editor()
-    data = encode_sample(metadata, _indent_of(blob))
+    changed = {"boxes": boxes, "edited_at": stamp, "edited_by": edited_by or default_editor()}
+    data = _spliced(blob, changed)
+    if data is None:  # parsed whole (the very bytes hashed: no second read), encoded whole
+        metadata = dict(parse_json_object(blob, json_path))
+        metadata.update(changed)
+        data = encode_sample(metadata, _indent_of(blob))
     write_atomic(json_path, data)
     return hashlib.sha256(data).hexdigest()
+
+
+def _spliced(blob: bytes, changed: dict) -> bytes | None:
+    """The file with only ``changed`` re-encoded (other values byte for byte), or ``None``."""
+    try:
+        text = blob.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None  # the whole-file path names the problem
+    spliced = splice_values(text, changed, _indent_of(blob))
+    if spliced is None:
+        return None
+    return (spliced if spliced.endswith("\n") else spliced + "\n").encode("utf-8")  # as encode_sample ends
 
 
 def boxes_payload(metadata: dict) -> list:

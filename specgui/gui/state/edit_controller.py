@@ -10,7 +10,8 @@ from specgui.core.review.journal import JournalEntry
 
 from ..workers import WorkerPool
 from ...app.edit_jobs import (
-    ReviewOutcome, SaveOutcome, journal_job, read_journal_job, read_review_job, save_boxes_job, set_review_job,
+    LabelsOutcome, ReviewOutcome, SaveOutcome, journal_job, read_journal_job, read_review_job, save_boxes_job,
+    set_review_job, signal_labels_job,
 )
 
 JOURNAL_DELAY_MS = 500  # coalesce a burst of nudges into one journal write
@@ -18,7 +19,8 @@ JOURNAL_DELAY_MS = 500  # coalesce a burst of nudges into one journal write
 
 class EditController(QObject):
     """Facts: ``boxes_saved``, ``save_conflicted``, ``save_failed``, ``journal_found``,
-    ``review_loaded`` (signal, entries), ``review_failed`` (signal, message)."""
+    ``review_loaded`` (signal, entries), ``review_failed`` (signal, message), ``labels_loaded``
+    (signal folder, label counts)."""
 
     boxes_saved = Signal(object)  # SaveOutcome
     save_conflicted = Signal(object)  # SaveOutcome
@@ -26,6 +28,7 @@ class EditController(QObject):
     journal_found = Signal(object)  # list[JournalEntry]
     review_loaded = Signal(str, object)  # signal, {id: ReviewEntry}
     review_failed = Signal(str, str)
+    labels_loaded = Signal(str, object)  # signal folder, {label: count} over its samples
 
     def __init__(self, pool: WorkerPool, parent: QObject | None = None):
         super().__init__(parent)
@@ -89,3 +92,11 @@ class EditController(QObject):
             self.review_failed.emit(outcome.signal, outcome.error)
         else:
             self.review_loaded.emit(outcome.signal, outcome.entries)
+
+    # -- labels of a signal -------------------------------------------------------------
+    def load_labels(self, signal_dir: str) -> None:
+        """Count the box labels of every sample of ``signal_dir`` (background, lowest priority)."""
+        self._pool.run(signal_labels_job, signal_dir, returned=self._on_labels_returned, priority=-1)
+
+    def _on_labels_returned(self, outcome: LabelsOutcome) -> None:
+        self.labels_loaded.emit(outcome.signal_dir, outcome.counts)

@@ -55,6 +55,7 @@ class BoxEditor(QtCore.QObject):
     edits_changed = QtCore.Signal(str, bool)  # file key, dirty: any edit, undo, redo or save
     save_requested = QtCore.Signal(object)  # SaveRequest
     selection_changed = QtCore.Signal(object)  # index of the selected box in the file order, or None
+    labels_wanted = QtCore.Signal(str)  # a signal folder shown for the first time: count its labels
 
     def __init__(self, boxes_item: BoxesItem, editor_item: BoxEditorItem, owner: QtWidgets.QWidget):
         super().__init__(owner)
@@ -62,7 +63,8 @@ class BoxEditor(QtCore.QObject):
         self._sessions: dict[str, BoxEditSession] = {}
         self._sample: LoadedSample | None = None
         self._describe: Callable[[int, object, dict], str] = lambda i, rect, meta: describe_box(i, rect, meta)
-        self._labels: dict[str, Counter] = {}
+        self._labels: dict[str, Counter] = {}  # labels seen this session, per signal folder
+        self._signal_labels: dict[str, Counter | None] = {}  # all of a signal's labels, once read
         self._last_label: str | None = None
         self._pending: set[str] = set()  # keys with a save in flight
         self.save_on_leave = True
@@ -106,6 +108,9 @@ class BoxEditor(QtCore.QObject):
         signal = str(sample.json_path.parent.parent)
         labels = self._labels.setdefault(signal, Counter())
         labels.update(label for label in sample.labels.box_labels if label)
+        if signal not in self._signal_labels:
+            self._signal_labels[signal] = None  # asked once; filled by set_signal_labels
+            self.labels_wanted.emit(signal)
         session = self._sessions.get(self.key_of(sample))
         if session is not None and not session.dirty and session.base_sha256 != sample.labels.sha256:
             del self._sessions[self.key_of(sample)]  # changed on disk, nothing of ours lost: start afresh
@@ -259,14 +264,20 @@ class BoxEditor(QtCore.QObject):
             self._changed()
         return True
 
+    def set_signal_labels(self, signal_dir: str, counts: dict) -> None:
+        """The labels of every sample of ``signal_dir`` (read in the background) with their counts."""
+        self._signal_labels[signal_dir] = Counter(counts)
+
     def offered_labels(self) -> list[str]:
-        """Labels seen in this signal (most used first), then those seen in other signals."""
-        here = self._labels.get(str(self._sample.json_path.parent.parent), Counter()) if self._sample else Counter()
+        """Labels of this signal's samples (most used first; before they are read, those seen
+        here this session), then the labels of other signals."""
+        signal = str(self._sample.json_path.parent.parent) if self._sample else None
+        here = self._signal_labels.get(signal) or self._labels.get(signal, Counter())
         session = self.session()
         mine = Counter(b.label for b in session.boxes if b.label) if session else Counter()
         ordered = [label for label, _ in (here + mine).most_common()]
         others = Counter()
-        for counter in self._labels.values():
+        for counter in (*self._labels.values(), *(c for c in self._signal_labels.values() if c)):
             others.update(counter)
         return ordered + [label for label, _ in others.most_common() if label not in ordered]
 

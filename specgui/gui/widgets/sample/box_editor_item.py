@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from specgui.core.review.box_edits import clamp_rect
 
@@ -62,19 +62,41 @@ class BoxEditorItem(pg.GraphicsObject):
         self.setAcceptedMouseButtons(QtCore.Qt.MouseButton.LeftButton)
         self.setAcceptHoverEvents(True)
         self.setZValue(20)
+        self._flagged_idle: bool | None = None
+        self._sync_idle()
 
     # -- state from the editor ----------------------------------------------------------
 
     def set_image_shape(self, rows: int, cols: int) -> None:
+        shape = (int(rows), int(cols))
+        if shape == self._shape_rc:
+            return  # stepping between same-sized samples: no re-index of the scene
         self.prepareGeometryChange()
-        self._shape_rc = (int(rows), int(cols))
+        self._shape_rc = shape
         self.update()
 
     def set_selected(self, uid: int | None, rect) -> None:
         """The box drawn with handles (None: none); cancels a drag in progress."""
+        was_idle = self.idle
         self._uid, self._rect = uid, (tuple(int(v) for v in rect) if rect is not None else None)
         self._live = self._drag = None
-        self.update()
+        self._sync_idle()
+        if not (was_idle and self.idle):
+            self.update()
+
+    @property
+    def idle(self) -> bool:
+        """Nothing selected, nothing being drawn: the item paints nothing."""
+        return self._rect is None and self._live is None
+
+    def _sync_idle(self) -> None:
+        # Idle, the item is skipped by the scene's paint pass (no paint call, no painter
+        # state saved per frame) but still takes clicks and drags: a click or a drag on a
+        # box selects it, and W-then-drag draws one, without a selection first.
+        idle = self.idle
+        if idle != self._flagged_idle:  # setFlag is a scene call: only on a change
+            self._flagged_idle = idle
+            self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, idle)
 
     @property
     def selected_rect(self):
@@ -89,6 +111,7 @@ class BoxEditorItem(pg.GraphicsObject):
         if self._drag is None:
             return False
         self._live = self._drag = None
+        self._sync_idle()
         self.update()
         return True
 
@@ -190,17 +213,20 @@ class BoxEditorItem(pg.GraphicsObject):
         mode, before, start = self._drag
         pos = ev.pos()
         self._live = self._gesture_rect(mode, before, start, pos)
+        self._sync_idle()
         self.update()
         if ev.isFinish():
             live, uid = self._live, self._uid
             self._drag = None
             if mode == "add":
                 self._live = None
+                self._sync_idle()
                 self.on_add(live)
             elif live != before and uid is not None:
                 self.on_rect(uid, live)
             else:
                 self._live = None
+                self._sync_idle()
                 self.update()
 
     def _gesture_rect(self, mode: str, before, start: QtCore.QPointF, pos: QtCore.QPointF):
