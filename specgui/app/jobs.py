@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from specgui.core.audit.checked_preview import check_extend
+from specgui.core.splits.guard import check_extend
 from specgui.core.errors import SpecguiError, StaleSplitError
 from specgui.core.layout import SignalPaths, resolve_signals_root
 from specgui.core.samples.index import list_signals

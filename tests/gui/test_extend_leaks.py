@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from helpers import write_sample
-from specgui.core.audit.checked_preview import CheckedPreview, check_extend
+from specgui.core.splits.guard import CheckedPreview, check_extend
 from specgui.core.samples.status import SampleStatus
 from specgui.core.splits.manager import SplitManager
 from specgui.gui.models.sample_tree_model import StatusRole

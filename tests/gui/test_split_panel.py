@@ -13,7 +13,7 @@ from specgui.gui.models.sample_tree_model import StatusRole
 from specgui.app import snapshot as snapshot_module
 from specgui.gui.widgets import dialogs
 from specgui.gui.widgets.splits.diff_dialog import DiffDialog
-from specgui.core.audit.checked_preview import check_extend
+from specgui.core.splits.guard import check_extend
 from specgui.gui.widgets.splits.extend_preview_dialog import ExtendPreviewDialog
 
 from .conftest import WAIT_MS, select_and_wait
