@@ -93,6 +93,7 @@ class WindowWiring(QObject):
         state.splits.extend_previewed.connect(splits.show_extend_preview)
         state.splits.split_failed.connect(splits.show_split_failed)
         state.splits.split_changed.connect(splits.show_written)
+        state.splits.extend_previewed.connect(lambda preview: tree.mark_held_back(preview.signal, preview.held_back))
         state.splits.diff_computed.connect(splits.show_diff)
         state.splits.create_previewed.connect(splits.show_create_preview)
         state.splits.create_preview_progressed.connect(splits.show_create_progress)

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from helpers import write_sample
 from specgui.core.splits.guard import CheckedPreview, check_extend
@@ -106,8 +107,14 @@ def test_a_new_sample_from_a_val_capture_window_is_held_back_and_one_click_write
     assert opened.args == ["cap", "n_leak"]
     qtbot.waitUntil(lambda: window.tree_panel.current_key() == ("cap", "n_leak"), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: status_of(window, "cap", "n_fine") is SampleStatus.TRAIN, timeout=WAIT_MS)
-    assert status_of(window, "cap", "n_leak") is SampleStatus.PENDING
-    assert SplitManager(root).get_pending_samples("cap") == ["n_leak"]
+    assert SplitManager(root).get_pending_samples("cap") == ["n_leak"]  # held back: still pending on disk
+    model = window.tree_panel.model
+    qtbot.waitUntil(lambda: status_of(window, "cap", "n_leak") is SampleStatus.INVALID, timeout=WAIT_MS)
+    tip = model.data(model.find("cap", "n_leak"), Qt.ItemDataRole.ToolTipRole)
+    assert "held back" in tip and "leak_capture" in tip and val_id in tip
+    window.tree_panel.select("cap", "c0")
+    window.next_invalid()  # the "I" key reaches the held-back sample
+    assert window.tree_panel.current_key() == ("cap", "n_leak")
 
 
 def test_ask_before_extending_brings_back_the_confirm_step(qtbot, open_window, capture_root, monkeypatch):
