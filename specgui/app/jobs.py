@@ -200,11 +200,15 @@ def preview_create_job(signals_root: Path, signal: str, val_ratio: float, seed: 
 def create_split_job(signals_root: Path, signal: str, val_ratio: float, seed: int, group_by: str | None = None):
     yield Progress("Creating split", 0, 1)
     try:
-        version = SplitManager(signals_root).create_initial_split(signal, val_ratio, seed, group_by=group_by)
+        held: list = []
+        version = SplitManager(signals_root).create_initial_split(signal, val_ratio, seed, group_by=group_by,
+                                                                  held_back=held)
     except SpecguiError as exc:
         return SplitOutcome(signal, "create", error=str(exc))
     grouped = f", grouped by {group_by}" if group_by else ""
-    return SplitOutcome(signal, "create", version, f"{signal}: v1 written (val ratio {val_ratio:g}, seed {seed}{grouped})")
+    left_out = f"; {len(held)} held back (training could not load them)" if held else ""
+    return SplitOutcome(signal, "create", version,
+                        f"{signal}: v1 written (val ratio {val_ratio:g}, seed {seed}{grouped}){left_out}")
 
 
 def set_active_job(signals_root: Path, signal: str, version: int):
