@@ -19,6 +19,7 @@ ORDER = (
     ("grouping.md", "python benchmarks/bench_grouping.py"),
     ("audit_scale.md", "python benchmarks/bench_audit_scale.py"),
     ("box_editing.md", "python benchmarks/bench_save.py (and bench_view.py on the branch base)"),
+    ("guard.md", "python benchmarks/bench_guard.py"),
 )
 
 INTRO = """# Benchmarks

@@ -73,7 +73,7 @@ class ExtendNotice(QFrame):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet("ExtendNotice { background: #1f3a2a; border-radius: 4px; }")
+        self.setStyleSheet("ExtendNotice { background: #1f3a2a; border-radius: 4px; } QLabel { color: #f0fff4; }")
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.undo_button = QPushButton("Undo")
