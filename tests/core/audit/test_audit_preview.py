@@ -55,14 +55,14 @@ def test_excluded_leaks_stay_pending_and_the_new_version_has_none(extended):
 
 def test_without_exclusion_the_audit_reports_the_same_pairs(extended):
     manager, _ = extended
-    manager.extend_split("sig")
+    manager.extend_split("sig", check_samples=False)  # unguarded: the leaks reach train
     report = audit_split(manager.base_dir, "sig")
     assert {(leak.train, leak.val) for leak in report.leaks if leak.kind == "capture"} == {("near-v", "v"), ("touch-v", "v")}
 
 
 def test_nothing_to_add_or_no_split_means_no_leaks(extended, tmp_path):
     manager, _ = extended
-    manager.extend_split("sig")
+    manager.extend_split("sig", check_samples=False)
     assert leaking_new_samples(manager, "sig", manager.preview_extend("sig")) == []
     fresh = tmp_path / "fresh" / "signals"
     write_pixels(fresh / "sig" / "samples", "a", spectro_image(0), **window("cap", 0.0))
@@ -95,9 +95,14 @@ def test_the_preview_job_lists_every_leaking_id_but_caps_the_pairs(tmp_path, cac
     write_pixels(samples, "t", spectro_image(0), **window("cap", 0.0))
     write_pixels(samples, "v", spectro_image(1), **window("cap", 5.0, 1.0))
     for k in range(30):  # thirty new windows inside the val one: one group, 30 pairs
-        write_pixels(samples, f"n{k:02d}", spectro_image(2 + k, shape=(32, 32)), **window("cap", 5.0 + k / 40))
+        write_pixels(samples, f"n{k:02d}", spectro_image(2 + k), **window("cap", 5.0 + k / 40))
     write_split(samples.parent, ["t"], ["v"])
-    checked = preview_extend_job(tmp_path / "signals", "sig", ())
+    guarded = preview_extend_job(tmp_path / "signals", "sig", ())  # the window's preview holds every one back
+    assert guarded.added == () and {(h.kind, h.sample_id) for h in guarded.held_back} == {
+        ("leak_capture", f"n{k:02d}") for k in range(30)} and all(" v's" in h.reason for h in guarded.held_back)
+    from specgui.core.splits.guard import check_extend
+
+    checked = check_extend(SplitManager(tmp_path / "signals"), "sig", check_samples=False)  # unguarded: listed
     assert len(checked.leak_groups) == 1 and checked.leak_groups[0].pair_count == 30
     assert len(checked.leaks) == 20 and checked.leaks_truncated == 10
     assert checked.leaking_ids == tuple(f"n{k:02d}" for k in range(30))
