@@ -20,6 +20,7 @@ ORDER = (
     ("audit_scale.md", "python benchmarks/bench_audit_scale.py"),
     ("box_editing.md", "python benchmarks/bench_save.py"),
     ("box_editing_stepping.md", "python benchmarks/bench_stepping.py --base <checkout of the branch base>"),
+    ("guard.md", "python benchmarks/bench_guard.py"),
 )
 
 INTRO = """# Benchmarks

@@ -160,7 +160,7 @@ def report(args, source_name: str, size: int, t: dict) -> str:
         ("encode the whole object (`json.dumps`, indent kept: what a save did before)", "encode"),
     ]
     parts = "\n".join(f"| {label} | {med(t[k]['wall']):.3f} | {med(t[k]['cpu']):.3f} |" for label, k in part_rows)
-    return f"""## Box editing: saving
+    return f"""# Box editing: saving
 
 `python benchmarks/bench_save.py --repeats {args.repeats}` on {time.strftime('%Y-%m-%d')}.
 

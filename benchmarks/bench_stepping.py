@@ -73,7 +73,7 @@ def main() -> None:
     cpu = med("ours", "cpu50") / med("base", "cpu50")
     verdict = "met" if wall <= LIMIT else "not met"
     verdict_cpu = "met" if cpu <= LIMIT else "not met"
-    text = f"""## Box editing: stepping with the editor vs the branch base
+    text = f"""# Box editing: stepping with the editor vs the branch base
 
 `python benchmarks/bench_stepping.py --base <checkout of {base_name}> --repeats {args.repeats} --swaps {args.swaps}`
 on {time.strftime('%Y-%m-%d')}: `benchmarks/bench_view.py` of the base checkout and of this tree,

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from specgui.core.audit.checked_preview import check_extend
+from specgui.core.splits.guard import check_extend
 from specgui.core.errors import SpecguiError, StaleSplitError
 from specgui.core.layout import SignalPaths, resolve_signals_root
 from specgui.core.samples.index import list_signals
@@ -194,7 +194,8 @@ def extend_job(signals_root: Path, preview: ExtendPreview):
     yield Progress("Extending split", 0, 1)  # last cancel point: nothing written yet
     try:
         version = SplitManager(signals_root).extend_split(
-            preview.signal, list(preview.added), expected_parent=preview.parent_version)
+            preview.signal, list(preview.added), expected_parent=preview.parent_version,
+            check_samples=False)  # the checked preview is what is written: its guard already ran
     except StaleSplitError:
         return SplitOutcome(preview.signal, "extend", stale=True,
                             error="Someone else changed the split; preview again.")
@@ -217,11 +218,15 @@ def preview_create_job(signals_root: Path, signal: str, val_ratio: float, seed: 
 def create_split_job(signals_root: Path, signal: str, val_ratio: float, seed: int, group_by: str | None = None):
     yield Progress("Creating split", 0, 1)
     try:
-        version = SplitManager(signals_root).create_initial_split(signal, val_ratio, seed, group_by=group_by)
+        held: list = []
+        version = SplitManager(signals_root).create_initial_split(signal, val_ratio, seed, group_by=group_by,
+                                                                  held_back=held)
     except SpecguiError as exc:
         return SplitOutcome(signal, "create", error=str(exc))
     grouped = f", grouped by {group_by}" if group_by else ""
-    return SplitOutcome(signal, "create", version, f"{signal}: v1 written (val ratio {val_ratio:g}, seed {seed}{grouped})")
+    left_out = f"; {len(held)} held back (training could not load them)" if held else ""
+    return SplitOutcome(signal, "create", version,
+                        f"{signal}: v1 written (val ratio {val_ratio:g}, seed {seed}{grouped}){left_out}")
 
 
 def set_active_job(signals_root: Path, signal: str, version: int):

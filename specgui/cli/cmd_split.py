@@ -14,9 +14,9 @@ import os
 from pathlib import Path
 
 from specgui.core.errors import SplitStateError, StaleSplitError
-from specgui.core.review.states import held_back_by_review
 from specgui.core.splits.store import read_active_pointer
 from specgui.core.splits.grouping import GROUP_BY_CHOICES
+from specgui.core.splits.guard import check_create, check_extend, val_leaks
 from specgui.core.splits.verify import verify_splits
 from specgui.core.splits.version import SplitVersion
 from specgui.core.splits.manager import SplitManager, VersionSummary, open_signal
@@ -58,12 +58,16 @@ def register(subparsers) -> None:
                         "source_capture; 'capture+pixels' also joins identical pixels (default: no grouping, "
                         "the seed's algorithm)")
     p.add_argument("--notes", metavar="T", help="text stored in the version's 'notes'")
+    p.add_argument("--no-check", action="store_true", help="skip the load check: every complete sample goes in "
+                                                          "(the original behaviour)")
     p = add("extend", "add pending samples to train as a new version (val never changes)", _extend)
     p.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
     p.add_argument("--expect-version", type=_version_number, metavar="N",
                    help="refuse unless the active version is still N (what you previewed)")
     p.add_argument("--ids", nargs="+", metavar="ID", help="add only these sample IDs")
     p.add_argument("--notes", metavar="T", help="text stored in the version's 'notes'")
+    p.add_argument("--no-check", action="store_true", help="skip the load and leak checks: every pending sample "
+                                                          "goes in (the original behaviour; review excludes still stay out)")
     p = add("show", "one version's metadata and counts (default: the active one)", _show)
     p.add_argument("--version", type=_version_number, metavar="N", help="show vN instead of the active version")
     p.add_argument("--ids", action="store_true", help="list the sample IDs too")
@@ -71,7 +75,9 @@ def register(subparsers) -> None:
     p = add("diff", "membership changes from version A to version B", _diff)
     p.add_argument("a", type=_version_number, metavar="A")
     p.add_argument("b", type=_version_number, metavar="B")
-    add("verify", "check the split files against each other and the samples (exit 1 on problems)", _verify)
+    p = add("verify", "check the split files against each other and the samples (exit 1 on problems)", _verify)
+    p.add_argument("--deep", action="store_true", help="also load every sample of the active version (parallel, "
+                                                       "cached) and name each one training could not use")
     p = add("activate", "make version N the active one (rollback); refused if its val differs from v1's", _activate)
     p.add_argument("version", type=_version_number, metavar="N")
     _register_health(actions)
@@ -129,32 +135,48 @@ def _ids_line(label: str, ids) -> str:
 def _create(args) -> int:
     with collect_notes() as notes:
         manager, _ = _open(args)
-        bar = ProgressBar(f"reading {args.signal} for --group-by {args.group_by}", enabled=None if args.group_by else False)
+        bar = ProgressBar(f"checking {args.signal}'s samples", enabled=None if args.group_by or not args.no_check else False)
+        held: list = []
         try:
             number = manager.create_initial_split(args.signal, args.val_ratio, args.seed, group_by=args.group_by,
-                                                  notes=args.notes, progress=bar.update)
+                                                  notes=args.notes, progress=bar.update,
+                                                  check_samples=not args.no_check, held_back=held)
         finally:
             bar.close()
         info = version_info(manager.read_version(args.signal, number))
+        leaks = [] if args.no_check else v1_leaks(manager, args.signal)
     lines = [f"Created v{number} of {args.signal}: {info['train_count']} train / {info['val_count']} val "
              f"(seed {args.seed}) in {info['path']}"]
     if args.group_by:
         lines.append(f"  grouped by {args.group_by}: {info['group_count']} group(s) kept whole; val ratio "
                      f"{info['val_ratio']:.3f} (asked {args.val_ratio:g})")
-    return _emit(args, {"ok": True, "signal": args.signal, "version": info, "notes": notes}, lines)
+    lines += _held_lines(held)
+    lines += [f"  warning: {w['kind']} leak: train {w['train_id']} / val {w['val_id']}: {w['reason']}" for w in leaks[:SHOWN_IDS]]
+    payload = {"ok": True, "signal": args.signal, "version": info, "held_back": [to_jsonable(h) for h in held],
+               "warnings": leaks, "notes": notes}
+    return _emit(args, payload, lines, EXIT_PROBLEMS if held else EXIT_OK)
+
+
+def _held_lines(held) -> list[str]:
+    if not held:
+        return []
+    return [f"Held back {len(held)} sample(s) (they stay pending; fix a file and it is checked again):"] + [
+        f"  {h.sample_id} [{h.kind}] {h.reason}" for h in held[:SHOWN_IDS]] + (
+        [f"  ... and {len(held) - SHOWN_IDS} more (--json lists all)"] if len(held) > SHOWN_IDS else [])
 
 
 def _extend(args) -> int:
     with collect_notes() as notes:
         manager, _ = _open(args)
-        # The preview validates everything without taking the lock, so a refusal writes nothing.
-        held = held_back_by_review(manager.signal_dir(args.signal))  # review 'exclude': never trained on
-        if held:
-            pending = set(manager.get_pending_samples(args.signal)).intersection(args.ids or manager.scan(args.signal).complete_ids)
-            held = [h for h in held if h.sample_id in pending]
-        excluded = [h.sample_id for h in held]
-        preview = manager.preview_extend(args.signal, args.ids, exclude=excluded)
+        # The checked preview validates everything without taking the lock, so a refusal writes nothing.
+        bar = ProgressBar(f"checking {args.signal}'s new samples", enabled=None if not args.no_check else False)
+        try:
+            preview = check_extend(manager, args.signal, args.ids, check_samples=not args.no_check, progress=bar.update)
+        finally:
+            bar.close()
+        held = list(preview.held_back)
         notes.add(preview.note)
+        notes.add(preview.leak_note)
         if preview.parent_version == 0:
             raise SplitStateError(manager.splits_dir(args.signal),
                                   f"no split yet; create v1 first: specgui split create {args.root} {args.signal}")
@@ -162,9 +184,9 @@ def _extend(args) -> int:
             raise StaleSplitError(manager.splits_dir(args.signal), args.expect_version, preview.parent_version)
         parent, number, added, path = preview.parent_version, preview.new_version, list(preview.added), None
         counts = (preview.train_count, preview.val_count)
-        if not args.dry_run:
-            number = manager.extend_split(args.signal, args.ids, expected_parent=args.expect_version,
-                                          exclude=excluded, notes=args.notes)
+        if not args.dry_run and preview.added:  # the checked list, as checked: nothing when nothing is left
+            number = manager.extend_split(args.signal, list(preview.added), expected_parent=args.expect_version,
+                                          notes=args.notes, check_samples=False)
             if number != parent:  # report what was written (another writer may have moved the parent)
                 split = manager.read_version(args.signal, number)
                 parent, path = split.parent_version, str(split.path)
@@ -175,15 +197,13 @@ def _extend(args) -> int:
                "train_count": counts[0], "val_count": counts[1], "path": path,
                "held_back": [to_jsonable(h) for h in held], "notes": notes}
     if number == parent:
-        lines = [f"Nothing to add: v{parent} of {args.signal} already holds every complete sample."]
+        lines = [f"Nothing to add: v{parent} of {args.signal} already holds every usable complete sample."]
     else:
         verb = "Would write" if args.dry_run else "Wrote"
         lines = [f"{verb} v{number} of {args.signal} (from v{parent}): +{len(added)} train, "
                  f"{counts[0]} train / {counts[1]} val; val unchanged", _ids_line("added", added)]
-    if held:
-        lines.append(f"Held back {len(held)} sample(s) marked exclude: "
-                     + ", ".join(f"{h.sample_id} ({h.reason})" for h in held[:SHOWN_IDS]))
-    return _emit(args, payload, lines)
+    lines += _held_lines(held)
+    return _emit(args, payload, lines, EXIT_PROBLEMS if held else EXIT_OK)
 
 
 def _active_number(manager: SplitManager, signal: str, rows: list[VersionSummary], notes) -> int | None:
@@ -281,24 +301,57 @@ def _diff(args) -> int:
 
 def _verify(args) -> int:
     with collect_notes() as notes:
-        _, signal_dir = _open(args)
+        manager, signal_dir = _open(args)
         report = verify_splits(signal_dir)
+        unusable = deep_check(manager, args.signal, report.active_version) if args.deep else None
     problems = [to_jsonable(p) for p in report.problems]
     warnings = [to_jsonable(w) for w in report.warnings]
     payload = {"ok": report.ok, "signal": args.signal, "versions": list(report.versions),
                "active_version": report.active_version, "problem_count": len(problems),
                "problems": problems, "warnings": warnings, "group_by": report.group_by, "capture_aware": report.group_by is not None,
                "capture_leaks": report.capture_leaks, "notes": notes}
-    if report.ok:
+    ok = report.ok and not unusable
+    if unusable is not None:
+        payload.update(ok=ok, unusable=unusable, unusable_count=len(unusable))
+    if ok:
         span = f"v1..v{report.versions[-1]}, active v{report.active_version}" if report.versions else "no versions"
         lines = [f"{args.signal}: splits OK ({span})"]
     else:
-        lines = [f"{args.signal}: {len(problems)} problem(s)"]
+        lines = [f"{args.signal}: {len(problems)} problem(s)" if problems else f"{args.signal}: split files OK"]
         lines += [f"  [{p['kind']}] {p['path']}: {p['message']}" for p in problems]
     lines += [f"  warning [{w['kind']}] {w['path']}: {w['message']}" for w in warnings]
+    if unusable:
+        lines.append(f"  {len(unusable)} sample(s) of v{report.active_version} training could not use:")
+        lines += [f"  [{u['kind']}] {u['sample_id']}: {u['reason']}" for u in unusable]
+    elif unusable is not None:
+        lines.append(f"  every sample of v{report.active_version} loads (--deep)")
     if report.versions:
         lines.append("  " + capture_line(report.group_by, report.capture_leaks, report.active_version))
-    return _emit(args, payload, lines, EXIT_OK if report.ok else EXIT_PROBLEMS)
+    return _emit(args, payload, lines, EXIT_OK if ok else EXIT_PROBLEMS)
+
+
+def deep_check(manager: SplitManager, signal: str, version: int | None) -> list[dict]:
+    """Each sample of ``version`` training could not use (``--deep``), loaded in parallel, cached."""
+    if version is None:
+        return []
+    split = manager.read_version(signal, version)
+    bar = ProgressBar(f"loading every sample of v{version}")
+    try:
+        _, held, _ = check_create(manager, signal, list(split.train) + list(split.val), progress=bar.update)
+    finally:
+        bar.close()
+    return [to_jsonable(h) for h in held]
+
+
+def v1_leaks(manager: SplitManager, signal: str) -> list[dict]:
+    """Train/val pairs of v1 that share data (from the cached verdicts): warnings after ``create``."""
+    split = manager.read_version(signal, 1)
+    _, _, verdicts = check_create(manager, signal, list(split.train) + list(split.val))
+    usable = {s: v for s, v in verdicts.items() if v.ok}
+    val = {s: usable[s] for s in split.val if s in usable}
+    found = val_leaks({s: usable[s] for s in split.train if s in usable}, val)
+    return [{"kind": h.kind, "train_id": h.sample_id, "val_id": partner, "reason": h.reason}
+            for h, partner in found.values()]
 
 
 def capture_line(group_by: str | None, capture_leaks: int | None, version: int | None) -> str:

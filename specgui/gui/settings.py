@@ -60,6 +60,13 @@ class AppSettings:
     def set_blob(self, key: str, value: QByteArray) -> None:
         self.store.setValue(key, value)
 
+    def ask_before_extend(self) -> bool:
+        """Whether *Extend* shows its preview for a confirm first (off by default: one click writes)."""
+        return str(self.store.value("splits/ask_before_extend", "false")).lower() == "true"
+
+    def set_ask_before_extend(self, ask: bool) -> None:
+        self.store.setValue("splits/ask_before_extend", "true" if ask else "false")
+
     def view_settings(self) -> dict:
         """The spectrogram view's settings as saved (colormap, levels, ...), {} if none."""
         raw = self.store.value("view/settings")

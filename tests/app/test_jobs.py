@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import make_signal
+from helpers import make_signal, write_sample
 from specgui.app import jobs
 from specgui.app.jobs import Progress, preview_extend_job, progress_of
 from specgui.core.splits.manager import SplitManager
@@ -73,7 +73,7 @@ def test_extend_job_writes_what_the_preview_showed_and_refuses_a_moved_split(tmp
     make_signal(tmp_path, "alpha", [f"a{i:02d}" for i in range(6)])
     manager = SplitManager(tmp_path)
     manager.create_initial_split("alpha", 0.34, 3)
-    make_signal(tmp_path, "alpha", ["a06"])
+    write_sample(tmp_path / "alpha" / "samples", "a06", seed=106)  # its own pixels: no copy of a val sample
     preview = preview_extend_job(tmp_path, "alpha", ())
     assert preview.added == ("a06",)
     yielded, outcome = drain(jobs.extend_job(tmp_path, preview))
@@ -86,7 +86,8 @@ def test_extend_job_writes_what_the_preview_showed_and_refuses_a_moved_split(tmp
 def test_the_extend_preview_holds_back_what_it_is_told(tmp_path, exclude):
     make_signal(tmp_path, "alpha", [f"a{i:02d}" for i in range(6)])
     SplitManager(tmp_path).create_initial_split("alpha", 0.34, 3)
-    make_signal(tmp_path, "alpha", ["a06", "a07"])
+    for sample_id, seed in (("a06", 106), ("a07", 107)):  # their own pixels: no copies of val samples
+        write_sample(tmp_path / "alpha" / "samples", sample_id, seed=seed)
     preview = preview_extend_job(tmp_path, "alpha", exclude)
     assert preview.added == tuple(i for i in ("a06", "a07") if i not in exclude)
 
@@ -96,9 +97,14 @@ def test_the_preview_job_lists_every_leaking_id_but_caps_the_pairs(tmp_path, cac
     write_pixels(samples, "t", spectro_image(0), **window("cap", 0.0))
     write_pixels(samples, "v", spectro_image(1), **window("cap", 5.0, 1.0))
     for k in range(30):  # thirty new windows inside the val one: one group, 30 pairs
-        write_pixels(samples, f"n{k:02d}", spectro_image(2 + k, shape=(32, 32)), **window("cap", 5.0 + k / 40))
+        write_pixels(samples, f"n{k:02d}", spectro_image(2 + k), **window("cap", 5.0 + k / 40))
     write_split(samples.parent, ["t"], ["v"])
-    checked = preview_extend_job(tmp_path / "signals", "sig", ())
+    guarded = preview_extend_job(tmp_path / "signals", "sig", ())  # the window's preview holds every one back
+    assert guarded.added == () and {(h.kind, h.sample_id) for h in guarded.held_back} == {
+        ("leak_capture", f"n{k:02d}") for k in range(30)} and all(" v's" in h.reason for h in guarded.held_back)
+    from specgui.core.splits.guard import check_extend
+
+    checked = check_extend(SplitManager(tmp_path / "signals"), "sig", check_samples=False)  # unguarded: listed
     assert len(checked.leak_groups) == 1 and checked.leak_groups[0].pair_count == 30
     assert len(checked.leaks) == 20 and checked.leaks_truncated == 10
     assert checked.leaking_ids == tuple(f"n{k:02d}" for k in range(30))

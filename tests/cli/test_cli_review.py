@@ -69,7 +69,7 @@ def test_split_extend_holds_back_excluded_samples(tree, capsys):
     make_signal(tree / "signals", "sig", ["0100", "0101"])
     cli(capsys, "review", "set", tree, "sig", "0101", "--state", "exclude", "--note", "not a signal")
     code, data = cli(capsys, "split", "extend", tree, "sig")
-    assert code == 0 and data["added_ids"] == ["0100"]
+    assert code == 1 and data["added_ids"] == ["0100"]  # 1: something was held back (v2 still written)
     assert data["held_back"] == [{"sample_id": "0101", "kind": "excluded", "reason": "not a signal"}]
     train, _ = SplitManager(tree / "signals").get_split("sig")
     assert "0101" not in train

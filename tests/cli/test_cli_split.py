@@ -12,6 +12,7 @@ import pytest
 
 from specgui.cli.main import build_parser, main
 from specgui.core.splits.manager import SplitManager, initial_membership
+from tests.helpers import write_tiny_sample
 
 VERSION_KEYS = {"version", "path", "created_at", "train_count", "val_count", "total_samples", "val_ratio",
                 "random_seed", "parent_version", "samples_added", "notes", "group_by", "group_count"}
@@ -22,12 +23,12 @@ EXTEND_KEYS = {"ok", "signal", "dry_run", "held_back", "changed", "parent_versio
 
 
 def touch_samples(signal_dir: Path, ids) -> None:
-    """Empty ``.npz``/``.json`` pairs: the split code lists files and never opens them."""
+    """Tiny valid ``.npz``/``.json`` pairs (distinct 8x8 noise, no boxes): what the split code
+    lists, and what its guard loads before a sample may join a split."""
     samples = Path(signal_dir) / "samples"
     samples.mkdir(parents=True, exist_ok=True)
     for sample_id in ids:
-        (samples / f"{sample_id}.npz").touch()
-        (samples / f"{sample_id}.json").touch()
+        write_tiny_sample(samples, sample_id)
 
 
 def snapshot(root: Path) -> dict:
@@ -100,7 +101,7 @@ def test_show_a_signal_with_no_split(tree, capsys):
 def test_create_with_ratio_and_seed(tree, capsys):
     code, data, _ = cli_json(capsys, "split", "create", tree, "other", "--val-ratio", "0.25", "--seed", "3",
                              "--notes", "first")
-    assert code == 0 and set(data) == {"ok", "signal", "version", "notes"}
+    assert code == 0 and set(data) == {"ok", "signal", "version", "held_back", "warnings", "notes"}
     info = data["version"]
     assert (info["version"], info["val_count"], info["random_seed"], info["notes"]) == (1, 2, 3, "first")
     train, val = initial_membership([f"{i:016x}" for i in range(9)], 0.25, 3)

@@ -50,6 +50,7 @@ def drive_dialog(qtbot, panel, seen: dict, *, choose: int, png: str | None = Non
         dialog.grouping.setCurrentIndex(choose)
         seen["selected_row"] = table.selectionModel().selectedRows()[0].row()
         seen["status"] = dialog.status.text()
+        seen["intro"] = dialog.intro.text()
         if png:
             dialog.grab().save(png)
         (dialog.ok_button.click if accept else dialog.reject)()
@@ -77,6 +78,24 @@ def test_the_dialog_shows_each_grouping_then_writes_a_capture_aware_v1(qtbot, op
     assert v1["val_count"] == int(capture[1])
     assert audit_split(capture_root, "runs").leak_counts()["capture"] == 0
     assert panel.findChild(CreateSplitDialog) is None or not panel.findChild(CreateSplitDialog).isVisible()
+
+
+def test_the_dialog_counts_what_will_be_written_and_names_the_broken_samples(qtbot, open_window, capture_root):
+    samples = capture_root / "runs" / "samples"
+    blob = (samples / "w05.npz").read_bytes()
+    (samples / "w05.npz").write_bytes(blob[: len(blob) // 2])  # truncated
+    (samples / "w07.json").write_text("{not json")
+    window = open_window(capture_root)
+    select_and_wait(qtbot, window, "runs", "w00")
+    panel = window.split_panel
+    seen: dict = {}
+    drive_dialog(qtbot, panel, seen, choose=0)
+    with qtbot.waitSignal(window.state.splits.split_changed, timeout=WAIT_MS):
+        panel.create_button.click()
+    assert "the 28 samples training can load" in seen["intro"] and "2 held back" in seen["intro"]
+    assert "w05" in seen["intro"] and "w07" in seen["intro"]
+    v1 = json.loads((capture_root / "runs" / "splits" / "v1.json").read_text())
+    assert v1["total_samples"] == 28 and not {"w05", "w07"} & set(v1["train_samples"] + v1["val_samples"])
 
 
 def test_cancelling_the_dialog_writes_nothing(qtbot, open_window, capture_root):

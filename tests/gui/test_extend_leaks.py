@@ -7,9 +7,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from helpers import write_sample
-from specgui.core.audit.checked_preview import CheckedPreview, check_extend
+from specgui.core.splits.guard import CheckedPreview, check_extend
 from specgui.core.samples.status import SampleStatus
 from specgui.core.splits.manager import SplitManager
 from specgui.gui.models.sample_tree_model import StatusRole
@@ -81,43 +82,57 @@ def no_plain_dialog(parent, preview):
     raise AssertionError("a preview with leaks must offer to leave them out")
 
 
-def test_a_new_sample_from_a_val_capture_window_is_flagged_and_left_pending(qtbot, open_window, capture_root, monkeypatch):
+def test_a_new_sample_from_a_val_capture_window_is_held_back_and_one_click_writes_the_rest(
+        qtbot, open_window, capture_root, monkeypatch):
     root, val_id = capture_root
-    seen = []
-    monkeypatch.setattr(dialogs, "ask_extend_leaving_out", answer_with_real_dialog(qtbot, seen))
-    monkeypatch.setattr(dialogs, "ask_extend", no_plain_dialog)
+    monkeypatch.setattr(dialogs, "ask_extend", no_plain_dialog)  # one click: no dialog
     window = open_on_cap(qtbot, open_window, root)
-    assert window.split_panel.extend_button.text() == "Extend (+2)"
+    panel = window.split_panel
+    qtbot.waitUntil(lambda: panel.extend_button.text() == "Extend +1 (1 held back)", timeout=WAIT_MS)
     with qtbot.waitSignal(window.state.splits.split_changed, timeout=WAIT_MS):
-        window.split_panel.extend_button.click()
-    (shown,) = seen
-    assert shown["preview"].leaking_ids == ("n_leak",)
-    assert shown["check"] == "Leave these 1 out of this version (they stay pending)" and shown["checked"]
-    assert shown["rows"][0][:2] == ["n_leak", val_id] and "back to back" in shown["rows"][0][2]
-    assert "+1" in shown["summary"] and "still pending" in shown["summary"]
+        panel.extend_button.click()
     v2 = json.loads((root / "cap" / "splits" / "v2.json").read_text())
     assert "n_fine" in v2["train_samples"] and "n_leak" not in v2["train_samples"] + v2["val_samples"]
     assert v2["samples_added"] == 1
+    qtbot.waitUntil(panel.notice.isVisible, timeout=WAIT_MS)
+    assert panel.notice.label.text() == "v2: +1 train, val unchanged; 1 held back"
+    details = panel.notice.open_details()
+    qtbot.addWidget(details)
+    assert not details.isModal()
+    assert [details.added_list.item(i).text() for i in range(details.added_list.count())] == ["n_fine"]
+    row = details.held_tree.topLevelItem(0)
+    assert (row.text(0), row.text(1)) == ("n_leak", "leak_capture") and val_id in row.text(2)
+    with qtbot.waitSignal(panel.sample_requested, timeout=WAIT_MS) as opened:
+        details.held_tree.itemDoubleClicked.emit(row, 0)
+    assert opened.args == ["cap", "n_leak"]
+    qtbot.waitUntil(lambda: window.tree_panel.current_key() == ("cap", "n_leak"), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: status_of(window, "cap", "n_fine") is SampleStatus.TRAIN, timeout=WAIT_MS)
-    assert status_of(window, "cap", "n_leak") is SampleStatus.PENDING
-    assert SplitManager(root).get_pending_samples("cap") == ["n_leak"]
+    assert SplitManager(root).get_pending_samples("cap") == ["n_leak"]  # held back: still pending on disk
+    model = window.tree_panel.model
+    qtbot.waitUntil(lambda: status_of(window, "cap", "n_leak") is SampleStatus.INVALID, timeout=WAIT_MS)
+    tip = model.data(model.find("cap", "n_leak"), Qt.ItemDataRole.ToolTipRole)
+    assert "held back" in tip and "leak_capture" in tip and val_id in tip
+    window.tree_panel.select("cap", "c0")
+    window.next_invalid()  # the "I" key reaches the held-back sample
+    assert window.tree_panel.current_key() == ("cap", "n_leak")
 
 
-def test_unchecking_the_box_writes_every_new_sample(qtbot, open_window, capture_root, monkeypatch):
+def test_ask_before_extending_brings_back_the_confirm_step(qtbot, open_window, capture_root, monkeypatch):
     root, _ = capture_root
-    seen = []
-    monkeypatch.setattr(dialogs, "ask_extend_leaving_out", answer_with_real_dialog(qtbot, seen, uncheck=True))
+    asked = []
+    monkeypatch.setattr(dialogs, "ask_extend", lambda parent, preview: asked.append(preview) or False)
     window = open_on_cap(qtbot, open_window, root)
-    with qtbot.waitSignal(window.state.splits.split_changed, timeout=WAIT_MS):
-        window.split_panel.extend_button.click()
-    assert "+2" in seen[0]["summary"]
-    v2 = json.loads((root / "cap" / "splits" / "v2.json").read_text())
-    assert v2["train_samples"][-2:] == ["n_fine", "n_leak"]
+    window.split_panel.ask_checkbox.setChecked(True)
+    assert window.settings.ask_before_extend() is True
+    qtbot.waitUntil(lambda: window.split_panel.extend_button.text() == "Extend +1 (1 held back)", timeout=WAIT_MS)
+    window.split_panel.extend_button.click()
+    assert [h.sample_id for h in asked[0].held_back] == ["n_leak"] and asked[0].added == ("n_fine",)
+    assert not (root / "cap" / "splits" / "v2.json").exists()  # declined: nothing written
 
 
 def test_the_dialog_refuses_to_write_nothing_when_every_new_sample_leaks(qtbot, capture_root):
     root, val_id = capture_root
-    preview = check_extend(SplitManager(root), "cap", hold_back=("n_fine",))
+    preview = check_extend(SplitManager(root), "cap", hold_back=("n_fine",), check_samples=False)
     evidence = {"capture": "rec.rfcap", "train_window": [10.1, 10.2], "val_window": [10.0, 10.1],
                 "overlap_sec": 0.0, "touching": True}
     checked = replace(preview, leaks=(("n_leak", val_id, evidence),))

@@ -24,13 +24,13 @@ def test_new_files_on_disk_appear_as_pending_and_the_extend_count_follows(qtbot,
     SplitManager(signals_root).create_initial_split("alpha", 0.34, 3)
     window = open_window(signals_root)
     select_and_wait(qtbot, window, "alpha", "a00")
-    qtbot.waitUntil(lambda: window.split_panel.extend_button.text() == "Extend (+0)", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.split_panel.extend_button.text() == "Extend +0", timeout=WAIT_MS)
     assert str(signals_root / "alpha" / "samples") in window.state.live.watched()
-    write_sample(signals_root / "alpha" / "samples", "a10")
-    write_sample(signals_root / "alpha" / "samples", "a11")
+    write_sample(signals_root / "alpha" / "samples", "a10", seed=10)
+    write_sample(signals_root / "alpha" / "samples", "a11", seed=11)
     qtbot.waitUntil(lambda: status_of(window, "alpha", "a11") is SampleStatus.PENDING, timeout=WAIT_MS)
     assert status_of(window, "alpha", "a10") is SampleStatus.PENDING
-    qtbot.waitUntil(lambda: window.split_panel.extend_button.text() == "Extend (+2)", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.split_panel.extend_button.text() == "Extend +2", timeout=WAIT_MS)
     assert window.tree_panel.current_key() == ("alpha", "a00")  # the selection stayed put
 
 
@@ -49,7 +49,7 @@ def test_a_new_signal_folder_appears_and_the_poll_catches_what_the_watcher_misse
 
 def test_a_split_write_cancelled_midway_writes_nothing(qtbot, open_window, signals_root, monkeypatch):
     SplitManager(signals_root).create_initial_split("alpha", 0.34, 3)
-    write_sample(signals_root / "alpha" / "samples", "a10")
+    write_sample(signals_root / "alpha" / "samples", "a10", seed=10)
     at_cancel_point, go_on = threading.Event(), threading.Event()
 
     def gated_extend(root, preview):
@@ -61,10 +61,9 @@ def test_a_split_write_cancelled_midway_writes_nothing(qtbot, open_window, signa
         return (yield from inner)
 
     monkeypatch.setattr(split_controller, "extend_job", gated_extend)
-    monkeypatch.setattr(dialogs, "ask_extend", lambda parent, preview: True)
     window = open_window(signals_root)
     select_and_wait(qtbot, window, "alpha", "a00")
-    qtbot.waitUntil(lambda: window.split_panel.extend_button.isEnabled(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.split_panel.extend_button.text() == "Extend +1", timeout=WAIT_MS)
     window.split_panel.extend_button.click()
     qtbot.waitUntil(at_cancel_point.is_set, timeout=WAIT_MS)
     assert window.job_progress.isVisible()

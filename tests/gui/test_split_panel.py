@@ -13,7 +13,7 @@ from specgui.gui.models.sample_tree_model import StatusRole
 from specgui.app import snapshot as snapshot_module
 from specgui.gui.widgets import dialogs
 from specgui.gui.widgets.splits.diff_dialog import DiffDialog
-from specgui.core.audit.checked_preview import check_extend
+from specgui.core.splits.guard import check_extend
 from specgui.gui.widgets.splits.extend_preview_dialog import ExtendPreviewDialog
 
 from .conftest import WAIT_MS, select_and_wait
@@ -34,8 +34,8 @@ def versions_shown(window):
 def extended_root(signals_root):
     """alpha: v1 from six samples, then two more samples on disk (pending)."""
     SplitManager(signals_root).create_initial_split("alpha", 0.34, 3)
-    for sample_id in ("a06", "a07"):
-        write_sample(signals_root / "alpha" / "samples", sample_id)
+    for seed, sample_id in ((6, "a06"), (7, "a07")):  # pixels of their own: a copy of a val sample is held back
+        write_sample(signals_root / "alpha" / "samples", sample_id, seed=seed)
     return signals_root
 
 
@@ -62,25 +62,37 @@ def test_create_the_initial_split_from_the_panel(qtbot, open_window, signals_roo
     assert not window.split_panel.create_button.isEnabled()
 
 
-def test_extend_shows_a_preview_then_writes_the_next_version_and_the_tree_recolours(qtbot, open_window, extended_root, monkeypatch):
-    previews = []
-    monkeypatch.setattr(dialogs, "ask_extend", lambda parent, preview: previews.append(preview) or True)
+def test_one_click_writes_the_next_version_then_undo_reactivates_the_parent(qtbot, open_window, extended_root, monkeypatch):
+    def no_dialog(*args):
+        raise AssertionError("one click writes: no modal dialog in the normal path")
+
+    monkeypatch.setattr(dialogs, "ask_extend", no_dialog)
+    monkeypatch.setattr(dialogs, "confirm", no_dialog)
     window = open_on_alpha(qtbot, open_window, extended_root)
+    panel = window.split_panel
     assert status_of(window, "alpha", "a06") is SampleStatus.PENDING
-    assert window.split_panel.extend_button.text() == "Extend (+2)"
+    qtbot.waitUntil(lambda: panel.extend_button.text() == "Extend +2", timeout=WAIT_MS)  # from the guarded preview
     with qtbot.waitSignal(window.state.splits.split_changed, timeout=WAIT_MS) as changed:
-        window.split_panel.extend_button.click()
+        panel.extend_button.click()
     assert changed.args[:2] == ["alpha", 2]
-    (preview,) = previews
-    assert (preview.parent_version, preview.new_version, preview.added) == (1, 2, ("a06", "a07"))
     v1 = json.loads((extended_root / "alpha" / "splits" / "v1.json").read_text())
     v2 = json.loads((extended_root / "alpha" / "splits" / "v2.json").read_text())
     assert v2["val_samples"] == v1["val_samples"] and v2["train_samples"][-2:] == ["a06", "a07"]
+    qtbot.waitUntil(lambda: panel.notice.isVisible(), timeout=WAIT_MS)
+    assert panel.notice.label.text() == "v2: +2 train, val unchanged"
     qtbot.waitUntil(lambda: status_of(window, "alpha", "a06") is SampleStatus.TRAIN, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: versions_shown(window) == [1, 2], timeout=WAIT_MS)
     assert window.split_panel.model.rows()[1].is_active
-    qtbot.waitUntil(lambda: window.split_panel.extend_button.text() == "Extend (+0)", timeout=WAIT_MS)
-    assert not window.split_panel.extend_button.isEnabled()
+    qtbot.waitUntil(lambda: panel.extend_button.text() == "Extend +0", timeout=WAIT_MS)
+    assert not panel.extend_button.isEnabled()
+    with qtbot.waitSignal(window.state.splits.split_changed, timeout=WAIT_MS) as undone:
+        panel.notice.undo_button.click()
+    assert undone.args[:2] == ["alpha", 1]
+    assert SplitManager(extended_root).get_active_split_version("alpha") == 1
+    assert json.loads((extended_root / "alpha" / "splits" / "v2.json").read_text()) == v2  # v2 stays, untouched
+    qtbot.waitUntil(lambda: "rolled back" in panel.notice.label.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: panel.model.data(panel.model.index(1, 1)) == "v2 (rolled back)", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: status_of(window, "alpha", "a06") is SampleStatus.PENDING, timeout=WAIT_MS)
 
 
 def test_a_split_changed_by_someone_else_after_the_preview_is_refused(qtbot, open_window, extended_root, monkeypatch):
@@ -92,6 +104,8 @@ def test_a_split_changed_by_someone_else_after_the_preview_is_refused(qtbot, ope
     monkeypatch.setattr(dialogs, "ask_extend", someone_else_extends_meanwhile)
     monkeypatch.setattr(dialogs, "warn", lambda parent, title, text: warnings.append(text))
     window = open_on_alpha(qtbot, open_window, extended_root)
+    window.split_panel.ask_checkbox.setChecked(True)  # "Ask before extending": the confirm step is back
+    qtbot.waitUntil(lambda: window.split_panel.extend_button.text() == "Extend +2", timeout=WAIT_MS)
     with qtbot.waitSignal(window.state.splits.split_failed, timeout=WAIT_MS) as failed:
         window.split_panel.extend_button.click()
     assert failed.args[2] is True  # stale
@@ -116,7 +130,7 @@ def test_selecting_a_version_colours_the_tree_by_it_and_set_active_rolls_back(qt
     assert "v1" in confirms[0]
     assert SplitManager(extended_root).get_active_split_version("alpha") == 1
     qtbot.waitUntil(lambda: [r.version for r in window.split_panel.model.rows() if r.is_active] == [1], timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: window.split_panel.extend_button.text() == "Extend (+2)", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.split_panel.extend_button.text() == "Extend +2", timeout=WAIT_MS)
 
 
 def test_diff_two_versions_lists_the_changes_and_the_val_frozen_badges(qtbot, open_window, extended_root, monkeypatch):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import make_signal
+from helpers import make_signal, write_sample
 from specgui.core.splits.manager import SplitManager
 from specgui.gui.app_state import AppState
 
@@ -50,7 +50,8 @@ def test_only_the_latest_version_listing_is_delivered(qtbot, state, signals_root
 
 def test_a_sample_that_failed_to_load_stays_invalid_and_is_never_offered_for_extend(qtbot, state, signals_root):
     SplitManager(signals_root).create_initial_split("alpha", 0.34, 3)
-    make_signal(signals_root, "alpha", ["a10", "a11"])
+    for seed, sample_id in ((10, "a10"), (11, "a11")):  # pixels of their own (a copy of a val sample is held back)
+        write_sample(signals_root / "alpha" / "samples", sample_id, seed=seed)
     (signals_root / "alpha" / "samples" / "a11.npz").write_bytes(b"garbage")
     with qtbot.waitSignal(state.scans.signals_scanned, timeout=WAIT_MS):
         state.open_root(signals_root)

@@ -22,6 +22,7 @@ CACHE_FORMAT = 1
 CACHE_SUBDIR = "audit"
 
 StatKey = tuple[int, int]  # (size, mtime_ns)
+VerdictKey = tuple[int, int, int, int, int, int]  # (size, mtime_ns, inode) of the .npz, then of the .json
 
 
 def user_cache_dir() -> Path:
@@ -63,7 +64,9 @@ class AuditCache:
 
     ``pixels[id] = [size, mtime_ns, exact_hex, phash_hex, rows, cols]`` keyed by the
     ``.npz``; ``windows[id] = [size, mtime_ns, capture, start, duration]`` keyed by the
-    ``.json``. ``note`` says why the cache was ignored or not saved, if it was.
+    ``.json``; ``verdicts[id] = [npz_size, npz_mtime_ns, npz_inode, json_size, json_mtime_ns,
+    json_inode, kind, reason]``: the extension guard's load check of both files (``kind`` None
+    when they load). ``note`` says why the cache was ignored or not saved, if it was.
     """
 
     def __init__(self, signal_dir: str | os.PathLike, *, folder: str | os.PathLike | None = None,
@@ -80,6 +83,7 @@ class AuditCache:
         self.path = self.folder / CACHE_SUBDIR / f"{digest}.json"
         self.pixels: dict[str, list] = {}
         self.windows: dict[str, list] = {}
+        self.verdicts: dict[str, list] = {}
         self.dirty = False
         if self.enabled:
             self._load()
@@ -102,6 +106,9 @@ class AuditCache:
             return
         self.pixels = {k: v for k, v in data["pixels"].items() if _pixels_entry_ok(v)}
         self.windows = {k: v for k, v in data["windows"].items() if _window_entry_ok(v)}
+        verdicts = data.get("verdicts")  # absent from caches written before the guard
+        if isinstance(verdicts, dict):
+            self.verdicts = {k: v for k, v in verdicts.items() if _verdict_entry_ok(v)}
 
     def get_pixels(self, sample_id: str, key: StatKey | None) -> tuple[str, bytes, tuple[int, int]] | None:
         """(exact hash, perceptual hash, shape) cached for this exact file state, else None."""
@@ -117,7 +124,19 @@ class AuditCache:
             return None
         return entry[2:]
 
+    def get_verdict(self, sample_id: str, key: VerdictKey | None) -> tuple[str | None, str | None] | None:
+        """(kind, reason) cached for this exact state of both files, else None; kind None: both load."""
+        entry = self.verdicts.get(sample_id)
+        if key is None or entry is None or tuple(entry[:6]) != key:
+            return None
+        return entry[6], entry[7]
+
     # -- writing ---------------------------------------------------------------------
+    def put_verdict(self, sample_id: str, key: VerdictKey | None, kind: str | None, reason: str | None) -> None:
+        if key is not None:
+            self.verdicts[sample_id] = [*key, kind, reason]
+            self.dirty = True
+
     def put_pixels(self, sample_id: str, key: StatKey | None, exact: str, phash: bytes, shape) -> None:
         if key is not None:
             self.pixels[sample_id] = [key[0], key[1], exact, phash.hex(), int(shape[0]), int(shape[1])]
@@ -133,14 +152,15 @@ class AuditCache:
         if not self.enabled:
             return False
         if keep is not None:
-            before = len(self.pixels) + len(self.windows)
+            before = len(self.pixels) + len(self.windows) + len(self.verdicts)
             self.pixels = {k: v for k, v in self.pixels.items() if k in keep}
             self.windows = {k: v for k, v in self.windows.items() if k in keep}
-            self.dirty |= before != len(self.pixels) + len(self.windows)
+            self.verdicts = {k: v for k, v in self.verdicts.items() if k in keep}
+            self.dirty |= before != len(self.pixels) + len(self.windows) + len(self.verdicts)
         if not self.dirty:
             return True
         payload = {"format": CACHE_FORMAT, "algorithm": HASH_ALGORITHM, "signal_dir": self.signal_dir,
-                   "pixels": self.pixels, "windows": self.windows}
+                   "pixels": self.pixels, "windows": self.windows, "verdicts": self.verdicts}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(self.path, json.dumps(payload, separators=(",", ":")).encode("utf-8"))
@@ -171,3 +191,8 @@ def _window_entry_ok(entry) -> bool:
     return (isinstance(entry, list) and len(entry) == 5 and _is_int(entry[0]) and _is_int(entry[1])
             and (entry[2] is None or isinstance(entry[2], str))
             and all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in entry[3:]))
+
+
+def _verdict_entry_ok(entry) -> bool:
+    return (isinstance(entry, list) and len(entry) == 8 and all(_is_int(v) for v in entry[:6])
+            and all(v is None or isinstance(v, str) for v in entry[6:]))

@@ -64,8 +64,8 @@ def check_files(npz_path: Path | None, json_path: Path | None, bound: Path | Non
     return pixels, window
 
 
-def _check_chunk(paths: list[tuple[Path | None, Path | None]], bound: Path | None) -> list[tuple]:
-    return [check_files(npz, js, bound) for npz, js in paths]
+def _check_chunk(paths: list[tuple[Path | None, Path | None]], bound: Path | None, check=check_files) -> list[tuple]:
+    return [check(npz, js, bound) for npz, js in paths]
 
 
 def _make_pool(kind: str, workers: int) -> Executor:
@@ -74,18 +74,20 @@ def _make_pool(kind: str, workers: int) -> Executor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
-def run_checks(tasks: list[tuple], bound: Path | None, workers: int | None = None, pool: str = "thread"):
-    """Yield ``(task, check_files(task[1], task[2], bound))`` for each task as it finishes.
+def run_checks(tasks: list[tuple], bound: Path | None, workers: int | None = None, pool: str = "thread",
+               check=check_files):
+    """Yield ``(task, check(task[1], task[2], bound))`` for each task as it finishes.
 
     ``task[1]`` / ``task[2]`` are the ``.npz`` / ``.json`` paths (or None); the rest of the
-    task is passed through untouched. ``workers`` defaults to the CPU count.
+    task is passed through untouched. ``workers`` defaults to the CPU count. ``check`` (default
+    :func:`check_files`) must be a module-level function, so a process pool can pickle it.
     """
     if pool not in POOLS[1:]:
         raise ValueError(f"pool must be one of {POOLS[1:]} (resolve 'auto' with choose_pool), got {pool!r}")
     workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     if pool == "inline" or workers == 1 or len(tasks) < MIN_POOLED:
         for task in tasks:
-            yield task, check_files(task[1], task[2], bound)
+            yield task, check(task[1], task[2], bound)
         return
     chunks = [tasks[i:i + CHUNK] for i in range(0, len(tasks), CHUNK)]
     try:
@@ -99,7 +101,7 @@ def run_checks(tasks: list[tuple], bound: Path | None, workers: int | None = Non
             while left < len(chunks) or pending:
                 while left < len(chunks) and len(pending) < 2 * workers:
                     paths = [(t[1], t[2]) for t in chunks[left]]
-                    pending[executor.submit(_check_chunk, paths, bound)] = chunks[left]
+                    pending[executor.submit(_check_chunk, paths, bound, check)] = chunks[left]
                     left += 1
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
@@ -111,4 +113,4 @@ def run_checks(tasks: list[tuple], bound: Path | None, workers: int | None = Non
             executor.shutdown(wait=True, cancel_futures=True)
     for chunk in chunks[left:]:
         for task in chunk:
-            yield task, check_files(task[1], task[2], bound)
+            yield task, check(task[1], task[2], bound)

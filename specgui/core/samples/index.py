@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from ..errors import DataRootError
+from ..errors import DataRootError, SplitStateError
 from ..layout import SAMPLES_DIRNAME, SignalPaths
 from .ids import JSON_SUFFIX, NPZ_SUFFIX, all_ids_safe, unsafe_id_reason
 from .stems import complete_stems_not_in, sorted_stems
@@ -156,3 +156,19 @@ def list_signals(signals_root: str | Path) -> list[str]:
     except OSError as exc:
         raise DataRootError(signals_root, f"cannot list: {exc.strerror or exc}") from None
     return sorted(names)
+
+
+def requested_ids(scan: SignalScan, requested, known: set[str], excluded: set[str]) -> list[str]:
+    """The requested IDs not yet ``known`` nor ``excluded``, sorted; refuses unsafe or incomplete ones."""
+    if isinstance(requested, str):
+        raise SplitStateError(None, "new_sample_ids must be a list of IDs, not one string")
+    wanted = sorted({s for s in requested if s not in known and s not in excluded})
+    for sample_id in wanted:
+        reason = unsafe_id_reason(sample_id)
+        if reason:
+            raise SplitStateError(scan.samples_dir, reason)
+    complete = scan.complete_ids
+    absent = [s for s in wanted if s not in complete]
+    if absent:
+        raise SplitStateError(scan.samples_dir, f"{len(absent)} requested sample(s) lack an .npz or .json, e.g. {absent[0]!r}")
+    return wanted

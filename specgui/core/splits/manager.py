@@ -9,9 +9,7 @@ valid version, never by rebuilding v1; list order is deterministic; no global RN
 
 from __future__ import annotations
 
-import random
 import warnings
-from datetime import datetime, timezone
 from pathlib import Path
 
 from ..atomic_files import remove_stale_temps
@@ -25,8 +23,7 @@ from ..errors import (
     StaleSplitError,
 )
 from ..layout import ACTIVE_NAME, SignalPaths, resolve_signals_root, signals_root_of
-from ..samples.ids import unsafe_id_reason
-from ..samples.index import SignalScan, list_signals, new_complete_ids, scan_signal
+from ..samples.index import SignalScan, list_signals, new_complete_ids, requested_ids, scan_signal
 from .store import (
     point_active,
     read_active_pointer,
@@ -36,20 +33,7 @@ from .store import (
 )
 from .resolve import RecoveredActiveWarning, read_split, read_version, resolve_active
 from .results import ActiveResolution, ExtendPreview, SplitDiff, VersionSummary
-from .version import SplitVersion, read_split_version, version_file_name
-
-
-def utc_timestamp() -> str:
-    """Now, timezone-aware UTC, ISO 8601 with a ``Z`` as the seed wrote it."""
-    return datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
-
-
-def initial_membership(sample_ids, val_ratio: float, random_seed: int) -> tuple[list[str], list[str]]:
-    """v1's (train, val): the seed's seeded shuffle of the sorted IDs, with a private RNG."""
-    shuffled = sorted(sample_ids)
-    random.Random(random_seed).shuffle(shuffled)
-    val_count = max(1, int(len(shuffled) * val_ratio))
-    return shuffled[val_count:], shuffled[:val_count]
+from .version import SplitVersion, initial_membership, read_split_version, utc_timestamp, version_file_name
 
 
 def open_signal(root: str | Path, signal_name: str) -> tuple["SplitManager", Path]:
@@ -195,12 +179,16 @@ class SplitManager:
     # -- writing -----------------------------------------------------------------------
     def create_initial_split(self, signal_name: str, val_ratio: float = 0.2, random_seed: int = 42,
                              *, group_by: str | None = None, notes: str | None = None, progress=None,
-                             use_cache: bool = True, cache_dir: str | Path | None = None) -> int:
+                             use_cache: bool = True, cache_dir: str | Path | None = None,
+                             check_samples: bool = True, held_back: list | None = None) -> int:
         """Write v1 from the complete samples on disk; refuses if any version exists.
 
         ``group_by`` None is the seed's algorithm; ``"capture"`` or ``"capture+pixels"`` keeps
         groups of samples that share data on one side (:mod:`.grouping`), reading the
         sample JSONs (and pixels) through the audit's cache; ``progress(done, total)`` follows that.
+        ``check_samples`` (default True): samples that training could not load stay out of v1
+        (:mod:`.guard`; appended to ``held_back`` as :class:`HeldBack` rows when a list is
+        given); with every sample loadable v1 is the seed's. False: the seed's behaviour exactly.
         """
         from .grouping import check_group_by  # imported when asked: it loads the audit's readers
 
@@ -215,6 +203,15 @@ class SplitManager:
         ids = self.scan(signal_name).complete
         if not ids:
             raise self._no_samples(signal_name)
+        if check_samples:
+            from .guard import check_create  # imported when asked: it loads the audit's readers
+
+            ids, rows, _ = check_create(self, signal_name, ids, use_cache=use_cache, cache_dir=cache_dir,
+                                        progress=progress)
+            if held_back is not None:
+                held_back.extend(rows)
+            if not ids:
+                raise NoSamplesError(self.samples_dir(signal_name), signal_name, "no sample that training can load")
         plan = None
         if group_by is not None:  # read outside the lock: at 100,000 samples this takes seconds
             plan = self._grouped_plan(signal_name, ids, group_by, val_ratio, random_seed, progress, use_cache, cache_dir)
@@ -286,13 +283,28 @@ class SplitManager:
         return self._plan_extend(signal_name, new_sample_ids, exclude)[0]
 
     def extend_split(self, signal_name: str, new_sample_ids=None, *, expected_parent: int | None = None,
-                     exclude=(), notes: str | None = None) -> int:
+                     exclude=(), notes: str | None = None, check_samples: bool = True,
+                     held_back: list | None = None, use_cache: bool = True, cache_dir: str | Path | None = None) -> int:
         """Add new samples to train as a new version; val stays as it is. Returns the version.
 
         ``expected_parent``: refuse with :class:`StaleSplitError` unless the active version
         is still this one (what the caller previewed). With no split yet, creates v1 like the
-        seed did; a missing ``active.json`` never does.
+        seed did; a missing ``active.json`` never does. ``check_samples`` (default True, safe
+        for the labeling backend): run the guard (:func:`.guard.check_extend`) first; samples
+        training could not load, that leak into val or are marked exclude in review stay
+        pending (appended to ``held_back`` when a list is given) and nothing is written when
+        no sample is left. False: the seed's behaviour exactly (every pending sample goes in).
         """
+        first_ids = None
+        if check_samples:
+            from .guard import check_extend  # imported when asked: it loads the audit's readers
+
+            checked = check_extend(self, signal_name, new_sample_ids, hold_back=exclude, use_cache=use_cache,
+                                   cache_dir=cache_dir)
+            if held_back is not None:
+                held_back.extend(checked.held_back)
+            new_sample_ids = first_ids = list(checked.added)
+            exclude = ()
         splits_dir = self.splits_dir(signal_name)
         self._require_signal(signal_name)
         if not version_numbers(splits_dir) and read_active_pointer(splits_dir).kind == "missing":
@@ -305,7 +317,7 @@ class SplitManager:
         self._prepare_splits_dir(splits_dir)
         with split_lock(splits_dir):
             remove_stale_temps(splits_dir)
-            preview, parent = self._plan_extend(signal_name, new_sample_ids, exclude)
+            preview, parent = self._plan_extend(signal_name, new_sample_ids, exclude, first_ids)
             if expected_parent is not None and preview.parent_version != expected_parent:
                 raise StaleSplitError(splits_dir, expected_parent, preview.parent_version)
             if parent is None:
@@ -336,18 +348,20 @@ class SplitManager:
             point_active(splits_dir, SplitVersion(preview.new_version, tuple(train), tuple(val), path, data))
             return preview.new_version
 
-    def _plan_extend(self, signal_name, new_sample_ids, exclude) -> tuple[ExtendPreview, SplitVersion | None]:
+    def _plan_extend(self, signal_name, new_sample_ids, exclude, first_ids=None) -> tuple[ExtendPreview, SplitVersion | None]:
+        """``first_ids``: what v1 is made of when there is no split yet (the guard's; else all)."""
         splits_dir = self.splits_dir(signal_name)
         resolution = self.resolve_active(signal_name)
         parent = resolution.version
         if parent is None:
             scan = self.scan(signal_name)
-            return ExtendPreview(signal_name, 0, 1, tuple(scan.complete), 0, 0, resolution.note), None
+            ids = scan.complete if first_ids is None else [s for s in scan.complete if s in set(first_ids)]
+            return ExtendPreview(signal_name, 0, 1, tuple(ids), 0, 0, resolution.note), None
         excluded = set(exclude)
         if new_sample_ids is None:
             candidates = new_complete_ids(self.signal_dir(signal_name), parent.train, parent.val, excluded)
         else:
-            candidates = self._check_requested(self.scan(signal_name), new_sample_ids, parent.known(), excluded)
+            candidates = requested_ids(self.scan(signal_name), new_sample_ids, parent.known(), excluded)
         newest = max(version_numbers(splits_dir), default=0)
         return ExtendPreview(
             signal=signal_name,
@@ -358,21 +372,6 @@ class SplitManager:
             val_count=len(parent.val),
             note=resolution.note,
         ), parent
-
-    @staticmethod
-    def _check_requested(scan: SignalScan, requested, known: set[str], excluded: set[str]) -> list[str]:
-        if isinstance(requested, str):
-            raise SplitStateError(None, "new_sample_ids must be a list of IDs, not one string")
-        wanted = sorted({s for s in requested if s not in known and s not in excluded})
-        for sample_id in wanted:
-            reason = unsafe_id_reason(sample_id)
-            if reason:
-                raise SplitStateError(scan.samples_dir, reason)
-        complete = scan.complete_ids
-        absent = [s for s in wanted if s not in complete]
-        if absent:
-            raise SplitStateError(scan.samples_dir, f"{len(absent)} requested sample(s) lack an .npz or .json, e.g. {absent[0]!r}")
-        return wanted
 
     def set_active_version(self, signal_name: str, version: int) -> None:
         """Point ``active.json`` at ``version`` (rollback); refused if its val differs from v1's."""

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..audit.windows import count_capture_overlaps
 from ..errors import SplitStateError
 from .grouping import GROUP_BY_CHOICES, GroupKeys, iter_group_keys, plan_from_keys
+from .guard import check_create
 from .manager import initial_membership, open_signal
 
 
@@ -30,6 +31,7 @@ class PlanPreview:
     capture_leaks: int = 0
     exact_leaks: int = 0
     error: str | None = None
+    held_back: tuple = ()  # HeldBack rows: samples training could not load, left out of v1
 
     @property
     def val_ratio(self) -> float:
@@ -61,15 +63,25 @@ def preview_of(ids, keys: GroupKeys, group_by: str | None, val_ratio: float, ran
 
 
 def iter_initial_plans(root: str | os.PathLike, signal: str, val_ratio: float, random_seed: int, *,
-                       use_cache: bool = True, cache_dir: str | os.PathLike | None = None):
+                       use_cache: bool = True, cache_dir: str | os.PathLike | None = None,
+                       check_samples: bool = True):
     """Yields ``(done, total)`` while reading; returns one :class:`PlanPreview` per choice
-    (no grouping first, then :data:`GROUP_BY_CHOICES`). Writes nothing but the audit cache."""
+    (no grouping first, then :data:`GROUP_BY_CHOICES`). Writes nothing but the audit cache.
+    ``check_samples``: v1 as ``create_initial_split`` writes it, without the samples training
+    could not load (each plan's ``held_back``)."""
     if not (isinstance(val_ratio, (int, float)) and 0 < val_ratio < 1):
         raise SplitStateError(None, f"val_ratio must be between 0 and 1, got {val_ratio!r}")
     manager, signal_dir = open_signal(root, signal)
     ids = manager.scan(signal).complete
     if not ids:
         raise SplitStateError(signal_dir / "samples", f"no samples found for {signal}")
+    held: tuple = ()
+    if check_samples:
+        ids, rows, _ = check_create(manager, signal, ids, use_cache=use_cache, cache_dir=cache_dir)
+        held = tuple(rows)
+        if not ids:
+            raise SplitStateError(signal_dir / "samples", f"no sample of {signal} that training can load")
     keys = yield from iter_group_keys(signal_dir, ids, pixels=True, bound=manager.base_dir,
                                       use_cache=use_cache, cache_dir=cache_dir)
-    return tuple(preview_of(ids, keys, choice, val_ratio, random_seed) for choice in (None, *GROUP_BY_CHOICES))
+    return tuple(replace(preview_of(ids, keys, choice, val_ratio, random_seed), held_back=held)
+                 for choice in (None, *GROUP_BY_CHOICES))

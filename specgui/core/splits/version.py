@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import SplitFileError
@@ -17,6 +19,19 @@ REQUIRED_KEYS = ("version", "train_samples", "val_samples")
 
 def version_file_name(version: int) -> str:
     return f"v{version}.json"
+
+
+def utc_timestamp() -> str:
+    """Now, timezone-aware UTC, ISO 8601 with a ``Z`` as the seed wrote it."""
+    return datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def initial_membership(sample_ids, val_ratio: float, random_seed: int) -> tuple[list[str], list[str]]:
+    """v1's (train, val): the seed's seeded shuffle of the sorted IDs, with a private RNG."""
+    shuffled = sorted(sample_ids)
+    random.Random(random_seed).shuffle(shuffled)
+    val_count = max(1, int(len(shuffled) * val_ratio))
+    return shuffled[val_count:], shuffled[:val_count]
 
 
 @dataclass(frozen=True)

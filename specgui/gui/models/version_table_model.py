@@ -26,10 +26,14 @@ class VersionTableModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._rows: tuple[VersionSummary, ...] = ()
+        self._rolled_back: set[int] = set()
 
     def set_rows(self, rows) -> None:
         self.beginResetModel()
         self._rows = tuple(rows)
+        active = next((r.version for r in self._rows if r.is_active), None)
+        # newer than the active version: written, then rolled back (Undo, Set active); kept in the history
+        self._rolled_back = {r.version for r in self._rows if active is not None and r.version > active}
         self.endResetModel()
 
     def rows(self) -> tuple[VersionSummary, ...]:
@@ -57,13 +61,16 @@ class VersionTableModel(QAbstractTableModel):
             return None
         row, column = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return _cell(row, column)
+            text = _cell(row, column)
+            return text + " (rolled back)" if column == 1 and row.version in self._rolled_back else text
         if role == VersionRole:
             return row.version
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = f"v{row.version}: {row.path}"
             if row.is_active:
                 tip += "\nactive: training uses this version"
+            if row.version in self._rolled_back:
+                tip += "\nrolled back: newer than the active version, kept in the history (Set active to use it)"
             if row.parent_version:
                 tip += f"\nextended from v{row.parent_version}"
             return tip + (f"\nunreadable: {row.problem}" if row.problem else (f"\n{row.notes}" if row.notes else ""))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from specgui.core.audit.checked_preview import CheckedPreview
+from specgui.core.splits.guard import CheckedPreview
 
 from ..workers import WorkerPool
 from specgui.app.jobs import (

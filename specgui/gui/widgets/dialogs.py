@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
-from specgui.core.audit.checked_preview import CheckedPreview
+from specgui.core.splits.guard import CheckedPreview
 
 from specgui.app.check_jobs import PairOutcome
 from specgui.app.jobs import DiffOutcome

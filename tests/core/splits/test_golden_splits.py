@@ -30,7 +30,9 @@ def test_v1_matches_the_seeds_recorded_answer(tmp_path, name, seed, ratio):
     answer = GOLDEN[cases.case_key(name, seed, ratio)]
     cases.touch_ids(tmp_path / "sig", cases.ID_SETS[name])
     state = random.getstate()
-    SplitManager(tmp_path).create_initial_split("sig", ratio, seed)
+    # Placeholder files: this checks the seed's algorithm (check_samples=False is the seed exactly);
+    # with every sample loadable the guarded v1 is the same (tests/core/splits/test_guard.py).
+    SplitManager(tmp_path).create_initial_split("sig", ratio, seed, check_samples=False)
     assert random.getstate() == state, "specgui leaves the global RNG alone (the seed does not)"
     v1 = json.loads((tmp_path / "sig" / "splits" / "v1.json").read_text())
     for key in ("total_samples", "train_count", "val_count", "val_ratio", "random_seed"):

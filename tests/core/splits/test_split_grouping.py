@@ -51,7 +51,7 @@ def write_captures(signal_dir: Path, captures: int = 30, windows: int = 1000, se
             start += WINDOW
             n += 1
     for i, (sample_id, extra) in enumerate(plan.items()):
-        write_sample(signal_dir / "samples", sample_id, shape=(8, 8), seed=i, extra=extra)
+        write_sample(signal_dir / "samples", sample_id, shape=(8, 8), seed=i, extra=extra, boxes=[])
     return plan
 
 
@@ -199,10 +199,18 @@ def test_malformed_capture_metadata_makes_groups_of_one_never_a_crash(tmp_path):
     write_sample(samples, "broken", shape=(8, 8), seed=12)
     (samples / "broken.json").write_text("{not json")
     manager = SplitManager(tmp_path / "signals")
-    assert manager.create_initial_split("sig", 0.3, 2, group_by="capture") == 1
+    unguarded = tmp_path / "copy" / "signals"
+    import shutil
+
+    shutil.copytree(samples.parent, unguarded / "sig")
+    assert SplitManager(unguarded).create_initial_split("sig", 0.3, 2, group_by="capture", check_samples=False) == 1
+    assert SplitManager(unguarded).read_version("sig", 1).raw["group_count"] == 7  # the broken JSON alone too
+    held: list = []
+    assert manager.create_initial_split("sig", 0.3, 2, group_by="capture", held_back=held) == 1
+    assert [(h.sample_id, h.kind) for h in held] == [("broken", "bad_labels")]  # the guard keeps it out
     v1 = manager.read_version("sig", 1)
-    assert v1.raw["group_count"] == 7  # good1+good2 together, every other sample alone
-    assert sorted(v1.train + v1.val) == sorted([*bad, "good1", "good2", "broken"])
+    assert v1.raw["group_count"] == 6  # good1+good2 together, every other sample alone
+    assert sorted(v1.train + v1.val) == sorted([*bad, "good1", "good2"])
     assert {"good1", "good2"} <= set(v1.train) or {"good1", "good2"} <= set(v1.val)
     assert window_of(json.loads((samples / "nan.json").read_text())) == ("rec", None, None)
 

@@ -74,7 +74,7 @@ def test_image_size_from_output_size_or_the_npz_header(tmp_path):
 
 def test_val_frozen_and_val_shrunk_by_missing_files(signal):
     manager = SplitManager(signal.parent)
-    write_pixels(signal / "samples", "e", PIXELS)
+    write_pixels(signal / "samples", "e", np.random.default_rng(1).integers(0, 256, PIXELS.shape, dtype=np.uint8))
     manager.extend_split("sig")
     health = split_health(signal.parent, "sig")
     assert health.version == 2 and health.val_frozen is True and health.warnings == []

@@ -103,6 +103,14 @@ class SampleTreePanel(QWidget):
         self.model.mark_invalid(signal, sample_id, reason)
         self._update_legend()
 
+    def mark_held_back(self, signal: str, held_back) -> None:
+        """Samples the next extension leaves out (:class:`HeldBack` rows): shown invalid (the
+        "next invalid" key reaches them) with the kind and reason in the tooltip, until a rescan."""
+        for row in held_back:
+            self.model.mark_invalid(signal, row.sample_id, f"held back from the next extension ({row.kind}): {row.reason}")
+        if held_back:
+            self._update_legend()
+
     def show_review(self, signal: str, entries: dict) -> None:
         """``signal``'s review states ({ID: ReviewEntry}): marks, header progress, filter."""
         self.model.set_review(signal, {sid: e.state for sid, e in entries.items()})

@@ -56,9 +56,7 @@ class CreateSplitDialog(QDialog):
         self.progress.setMaximumHeight(8)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        intro = QLabel(f"v1 from the {sample_count:,} samples on disk; the validation set is frozen from then on. "
-                       "Windows of one recording that overlap or touch leak when they land on both sides: "
-                       "grouping keeps them on one side.")
+        self.intro = intro = QLabel(self._intro_text(f"the {sample_count:,} samples on disk (checking them…)"))
         intro.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -114,10 +112,29 @@ class CreateSplitDialog(QDialog):
             self.status.setText(f"<span style='color:{WARN_COLOUR}'>No preview: {html.escape(outcome.error)}</span>")
             return
         self.plans = {plan.group_by: plan for plan in outcome.plans}
+        self._show_count(outcome.plans)
         self._fill_rows()
         self._on_grouping_changed()
 
     # -- inside ------------------------------------------------------------------------
+    @staticmethod
+    def _intro_text(source: str) -> str:
+        return (f"v1 from {source}; the validation set is frozen from then on. Windows of one recording that "
+                "overlap or touch leak when they land on both sides: grouping keeps them on one side.")
+
+    def _show_count(self, plans) -> None:
+        """What *Write v1* writes: the loadable samples, and which ones are held back and why."""
+        plan = next((p for p in plans if not p.error), None)
+        if plan is None:
+            return
+        held = plan.held_back
+        text = f"the {plan.train_count + plan.val_count:,} samples training can load"
+        if held:
+            shown = "; ".join(f"{h.sample_id}: {h.reason}" for h in held[:3])
+            more = f"; … and {len(held) - 3} more" if len(held) > 3 else ""
+            text += f" ({len(held):,} held back, they stay pending: {html.escape(shown)}{more})"
+        self.intro.setText(self._intro_text(text))
+
     def _on_inputs_changed(self, *_args) -> None:
         self.plans = {}
         self._fill_rows()

@@ -1,7 +1,7 @@
 """The extend preview: the version that would be written, +N train, val unchanged, the IDs.
 
 When some new samples share a capture window with val samples (the preview, a
-:class:`~specgui.core.audit.checked_preview.CheckedPreview` has ``leaks``), they are listed with their
+:class:`~specgui.core.splits.guard.CheckedPreview` has ``leaks``), they are listed with their
 evidence and a checkbox, checked by default, leaves them out of this version: they stay
 pending, to be labelled into a later version or dropped, instead of leaking into train.
 """
@@ -12,7 +12,7 @@ from PySide6.QtCore import QStringListModel
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QHeaderView, QLabel, QListView,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from specgui.core.audit.checked_preview import CheckedPreview
+from specgui.core.splits.guard import CheckedPreview
 
 from ..checks.leak_text import describe_evidence
 

@@ -1,8 +1,10 @@
 """The split-version panel of the selected signal: versions table and the split actions.
 
 Intents: ``membership_requested(signal, version|None)`` (colour the tree by a version),
-``extend_preview_requested``, ``extend_requested(preview)`` (after the preview dialog; less
-the new samples it was told to leave out because they leak into val),
+``extend_preview_requested`` (asked whenever the signal's snapshot changes, so the *Extend*
+button says what a click writes: "Extend +118 (3 held back)", from the guarded preview),
+``extend_requested(preview)`` (one click; a confirm first only with "Ask before extending"),
+``sample_requested`` (a held-back row of the Details dialog),
 ``create_preview_requested`` (while the *Create split* dialog is open: v1 under each grouping),
 ``create_split_requested`` (ratio, seed, grouping), ``set_active_requested`` (after a confirm),
 ``diff_requested``. Facts in: :meth:`set_snapshot`, :meth:`show_versions`,
@@ -14,12 +16,15 @@ with the reason in their tooltip when the signal's folder is read-only.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget,
+)
 
 from ...models.version_table_model import VersionRole, VersionTableModel
 from specgui.app.snapshot import SignalSnapshot
 from .. import dialogs
 from .create_split_dialog import CreateSplitDialog
+from .extend_notice import ExtendNotice
 
 
 class SplitPanel(QWidget):
@@ -28,6 +33,8 @@ class SplitPanel(QWidget):
     membership_requested = Signal(str, object)
     extend_preview_requested = Signal(str)
     extend_requested = Signal(object)
+    sample_requested = Signal(str, str)  # signal, sample ID (a held-back row of the Details dialog)
+    ask_before_extend_changed = Signal(bool)
     create_preview_requested = Signal(str, float, int)
     create_split_requested = Signal(str, float, int, object)  # signal, val ratio, seed, group_by (None or a name)
     set_active_requested = Signal(str, int)
@@ -39,6 +46,9 @@ class SplitPanel(QWidget):
         super().__init__(parent)
         self.snapshot: SignalSnapshot | None = None
         self._busy = False
+        self._preview = None  # the newest guarded preview of the selected signal
+        self._click_waiting = False  # clicked before the preview of this state arrived
+        self._written = None  # the preview the last click wrote, until its version is reported
         self.title = QLabel("Split versions")
         self.model = VersionTableModel(self)
         self.table = QTableView()
@@ -57,7 +67,8 @@ class SplitPanel(QWidget):
         self._tips = {
             self.create_button: "Write v1: a seeded shuffle of the samples on disk (or of capture groups), "
                                 "the first part to val",
-            self.extend_button: "Preview adding every pending sample to train as a new version (val unchanged)",
+            self.extend_button: "Add every usable pending sample to train as a new version, in one click "
+                                "(val unchanged; unreadable and leaking samples are held back)",
             self.set_active_button: "Make the selected version active (rollback); asks first",
             self.diff_button: "Compare the two selected versions (or the selected one with the active one)",
         }
@@ -68,11 +79,19 @@ class SplitPanel(QWidget):
         for button in (self.create_button, self.extend_button, self.set_active_button, self.diff_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        self.ask_checkbox = QCheckBox("Ask before extending")
+        self.ask_checkbox.setToolTip("Show the preview and confirm before each extension")
+        self.ask_checkbox.toggled.connect(self.ask_before_extend_changed)
+        buttons.addWidget(self.ask_checkbox)
+        self.notice = ExtendNotice(self)
+        self.notice.undo_requested.connect(self.set_active_requested)
+        self.notice.sample_requested.connect(self.sample_requested)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+        layout.addWidget(self.notice)
         layout.addWidget(self.reason_label)
         self.create_button.clicked.connect(self._on_create_clicked)
         self.extend_button.clicked.connect(self._on_extend_clicked)
@@ -91,12 +110,16 @@ class SplitPanel(QWidget):
         """The selected signal (or a rescan of it): title, extend count, write access."""
         if self.snapshot is not None and snapshot.name != self.snapshot.name:
             self.model.set_rows(())
+            self.notice.hide()
+        self._preview = None  # files or the split moved: ask the guard again (verdicts are cached)
         self.snapshot = snapshot
         active = f"active v{snapshot.active_version}" if snapshot.active_version else "no split yet"
         self.title.setText(f"<b>Split versions · {snapshot.name}</b> — {active}")
         self._select_version(snapshot.shown_version)
         self._update_actions()
         self.write_block_changed.emit(snapshot.write_block or "")
+        if snapshot.active_version and snapshot.pending_in_active and not snapshot.write_block:
+            self.extend_preview_requested.emit(snapshot.name)
 
     def show_versions(self, outcome) -> None:
         if outcome.signal != self.signal:
@@ -108,19 +131,26 @@ class SplitPanel(QWidget):
         self._update_actions()
 
     def show_extend_preview(self, preview) -> None:
+        """The guarded preview: the button says what a click writes; a waiting click writes it."""
         if preview.signal != self.signal:
             return
-        if preview.is_noop:
-            self.notice_changed.emit(f"{preview.signal}: nothing to add; v{preview.parent_version} stays active")
-        elif preview.leaks:  # some new samples share a capture window with val
-            left_out = dialogs.ask_extend_leaving_out(self, preview)
-            chosen = preview.without(left_out) if left_out is not None else None
-            if chosen is not None and chosen.is_noop:
-                self.notice_changed.emit(f"{preview.signal}: every new sample leaks into val; nothing written")
-            elif chosen is not None:
-                self.extend_requested.emit(chosen)
-        elif dialogs.ask_extend(self, preview):
-            self.extend_requested.emit(preview)
+        self._preview = preview
+        self._update_actions()
+        if self._click_waiting:
+            self._click_waiting = False
+            self._extend(preview)
+
+    def show_written(self, signal: str, version: int, message: str) -> None:
+        """A split write finished: after an extension, the notice with Undo and Details."""
+        written, self._written = self._written, None
+        if written is not None and signal == written.signal and version == written.new_version:
+            self.notice.show_written(version, written)
+        elif self.notice.preview is not None and signal == self.notice.preview.signal \
+                and version == self.notice.preview.parent_version and not self.notice.undo_button.isEnabled():
+            self.notice.show_undone()
+
+    def set_ask_before_extend(self, ask: bool) -> None:
+        self.ask_checkbox.setChecked(bool(ask))
 
     def show_create_preview(self, outcome) -> None:
         """v1 under each grouping, for the open *Create split* dialog (if it is still open)."""
@@ -161,8 +191,24 @@ class SplitPanel(QWidget):
             self.create_split_requested.emit(name, *answer)
 
     def _on_extend_clicked(self) -> None:
-        if self.snapshot is not None:
-            self.extend_preview_requested.emit(self.snapshot.name)
+        snap = self.snapshot
+        if snap is None:
+            return
+        if self._preview is not None and self._preview.parent_version == snap.active_version:
+            self._extend(self._preview)
+        else:  # the verdicts of this state are still coming: write as soon as they are in
+            self._click_waiting = True
+            self.extend_preview_requested.emit(snap.name)
+
+    def _extend(self, preview) -> None:
+        if preview.is_noop:
+            held = f" ({len(preview.held_back)} held back: see their tooltips in the list)" if preview.held_back else ""
+            self.notice_changed.emit(f"{preview.signal}: nothing to add{held}; v{preview.parent_version} stays active")
+            return
+        if self.ask_checkbox.isChecked() and not dialogs.ask_extend(self, preview):
+            return
+        self._written = preview
+        self.extend_requested.emit(preview)
 
     def _on_set_active_clicked(self) -> None:
         versions = self._selected_versions()
@@ -213,6 +259,16 @@ class SplitPanel(QWidget):
         selection.blockSignals(False)
         self.table.viewport().update()
 
+    def _extend_text(self, has_split: bool, pending: int) -> str:
+        """"Extend +118 (3 held back)" from the guarded preview; "Extend +118…" while it is checked."""
+        if not has_split:
+            return "Extend"
+        preview = self._preview
+        if preview is None or preview.signal != self.signal:
+            return f"Extend +{pending:,}…" if pending else "Extend +0"
+        held = f" ({len(preview.held_back):,} held back)" if preview.held_back else ""
+        return f"Extend +{len(preview.added):,}{held}"
+
     def _update_actions(self) -> None:
         snap = self.snapshot
         block = snap.write_block if snap else "no signal selected"
@@ -223,7 +279,7 @@ class SplitPanel(QWidget):
         versions = self._selected_versions()
         selected_rows = [r for r in self.model.rows() if r.version in versions]
         pending = snap.pending_in_active if snap else 0
-        self.extend_button.setText(f"Extend (+{pending:,})" if has_split else "Extend")
+        self.extend_button.setText(self._extend_text(has_split, pending))
         checks = {
             self.create_button: block or ("v1 exists already" if has_versions or has_split else None)
             or (None if pending else "no samples on disk"),
@@ -237,6 +293,10 @@ class SplitPanel(QWidget):
         for button, reason in checks.items():
             button.setEnabled(reason is None)
             button.setToolTip(f"Disabled: {reason}" if reason else self._tips[button])
+        if snap is not None and block is None and has_split and pending and self._preview is not None \
+                and self._preview.is_noop:
+            self.extend_button.setEnabled(False)
+            self.extend_button.setToolTip("Disabled: every pending sample is held back (see the sample list)")
         self.reason_label.setText(snap.write_block if snap and snap.write_block else "")
         self.reason_label.setVisible(bool(snap and snap.write_block))
 
