@@ -209,6 +209,10 @@ def report(args, steps: dict, filtering: dict, launch: dict, naive: dict) -> str
         f"{args.bulk:,}-sample root). Goal: never blocked > 50 ms.", "",
         "| work | worst stall ms | goal |", "| --- | ---: | --- |",
         *[f"| {k} | {v:.0f} | {verdict(v <= 50)} |" for k, v in launch["stalls"].items()], "",
+        f"One-click extension on the 100,000-sample signal: the guarded preview judged the "
+        f"{launch['extended']:,} new samples (and val) in {launch['cold_preview']:.1f} s with no verdict cached; "
+        f"with the verdicts cached, click to version written took {launch['click_to_written'] * 1e3:.0f} ms "
+        "(`extend_job`: lock, parent check, exclusive create of the version, atomic `active.json`).", "",
         f"## Filtering {args.bulk:,} IDs", "",
         "| model | build ms | one filter ms | ratio |", "| --- | ---: | ---: | ---: |",
         f"| SampleTreeModel (numpy mask) | {filtering['ours_build'] * 1000:.0f} | {filtering['ours_filter'] * 1000:.1f} | "

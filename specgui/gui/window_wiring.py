@@ -66,6 +66,7 @@ class WindowWiring(QObject):
         tree.selection_cleared.connect(self._on_selection_cleared)
         splits.membership_requested.connect(state.scans.view_version)
         splits.extend_preview_requested.connect(state.request_extend_preview)
+        state.edits.review_loaded.connect(lambda signal, _entries: splits.refresh_extend_preview(signal))  # 'exclude' holds back
         splits.extend_requested.connect(state.splits.extend)
         splits.create_preview_requested.connect(state.splits.preview_create)
         splits.create_split_requested.connect(state.splits.create_split)

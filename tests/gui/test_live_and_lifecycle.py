@@ -131,16 +131,16 @@ def counted_reads(monkeypatch):
 def open_with_two_pending(qtbot, open_window, signals_root):
     """alpha: v1 of six samples and two more on disk, shown in the window."""
     SplitManager(signals_root).create_initial_split("alpha", 0.34, 3)
-    for sample_id in ("a06", "a07"):
-        write_sample(signals_root / "alpha" / "samples", sample_id)
+    for sample_id, seed in (("a06", 106), ("a07", 107)):  # own pixels: a copy of a val sample is held back
+        write_sample(signals_root / "alpha" / "samples", sample_id, seed=seed)
     window = open_window(signals_root)
     select_and_wait(qtbot, window, "alpha", "a00")
     return window
 
 
 def extend_from_the_panel(qtbot, window, monkeypatch):
-    monkeypatch.setattr(dialogs, "ask_extend", lambda parent, preview: True)
-    qtbot.waitUntil(lambda: window.split_panel.extend_button.text() == "Extend (+2)", timeout=WAIT_MS)
+    """One click on the guarded Extend (no confirm: "Ask before extending" is off by default)."""
+    qtbot.waitUntil(lambda: window.split_panel.extend_button.text() == "Extend +2", timeout=WAIT_MS)
     with qtbot.waitSignal(window.state.splits.split_changed, timeout=WAIT_MS):
         window.split_panel.extend_button.click()
     qtbot.waitUntil(lambda: [r.version for r in window.split_panel.model.rows()] == [1, 2], timeout=WAIT_MS)

@@ -118,6 +118,17 @@ class SplitPanel(QWidget):
         self._select_version(snapshot.shown_version)
         self._update_actions()
         self.write_block_changed.emit(snapshot.write_block or "")
+        self._ask_guard()
+
+    def refresh_extend_preview(self, signal: str) -> None:
+        """Something the guard weighs changed without a rescan (a review mark): ask it again."""
+        if signal == self.signal:
+            self._preview = None
+            self._update_actions()
+            self._ask_guard()
+
+    def _ask_guard(self) -> None:
+        snapshot = self.snapshot
         if snapshot.active_version and snapshot.pending_in_active and not snapshot.write_block:
             self.extend_preview_requested.emit(snapshot.name)
 
