@@ -116,7 +116,7 @@ def report(args, base, cold, warm) -> None:
     rows = [("empty cache", min(cold), 0.7), ("verdicts cached", min(warm), 0.2)]
     lines = [
         "# Guarded extension (`specgui split extend --dry-run`)", "",
-        f"{host_line()}; {date.today().isoformat()}; {os.cpu_count()} CPU(s) shared with other work. "
+        f"{host_line()}; {date.today().isoformat()}; {os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f} at the end. "
         f"{args.new:,} new compressed {SIZE}x{SIZE} uint8 samples (distinct, own captures) on a v1 of {args.v1}; "
         f"best of {args.repeat}.", "",
         "Baseline (same run): loading the new samples the original code's way, `np.load` + `json.load`, "
