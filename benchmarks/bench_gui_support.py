@@ -100,7 +100,7 @@ def wait_signal(signal, check=lambda *a: True, timeout_ms: int = 30_000):
     return hit[0]
 
 
-def wait_until(predicate, timeout_s: float = 30.0) -> None:
+def wait_until(predicate, timeout_s: float = 300.0) -> None:  # a cold guard on 100k needs minutes on 2 cores
     from PySide6.QtTest import QTest
 
     deadline = time.monotonic() + timeout_s
