@@ -71,7 +71,16 @@ def _check_chunk(paths: list[tuple[Path | None, Path | None]], bound: Path | Non
 def _make_pool(kind: str, workers: int) -> Executor:
     if kind == "thread":
         return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="specgui-audit")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_lower_priority)
+
+
+def _lower_priority() -> None:
+    """Decoding workers yield to the process that asked (the window the user is clicking in)."""
+    try:
+        os.nice(5)
+    except (OSError, AttributeError):  # not permitted, or no nice() on this platform
+        pass
 
 
 def run_checks(tasks: list[tuple], bound: Path | None, workers: int | None = None, pool: str = "thread",

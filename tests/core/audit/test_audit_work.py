@@ -79,3 +79,15 @@ def test_auto_takes_processes_only_for_many_small_files():
     assert choose_pool("auto", 10_000, 700_000) == "thread"  # 1024x1024: zlib releases the GIL
     assert choose_pool("auto", 100, 45_000) == "inline"  # not worth starting processes; threads only contend
     assert choose_pool("thread", 10_000, 45_000) == "thread" and choose_pool("process", 1, 1) == "process"
+
+
+def test_decoding_processes_run_at_a_lower_priority_than_the_caller():
+    """The window's UI thread must win the CPU over its own verdict workers (2 cores are common)."""
+    import os
+
+    from specgui.core.audit.work import _make_pool
+
+    mine = os.nice(0)
+    with _make_pool("process", 1) as pool:
+        theirs = pool.submit(os.nice, 0).result(timeout=60)
+    assert theirs == min(mine + 5, 19)
