@@ -21,7 +21,6 @@ from ``extend_split`` / ``create_initial_split``, so it must not be imported her
 from __future__ import annotations
 
 import os
-import warnings
 from collections import Counter
 from dataclasses import dataclass, fields, replace
 
@@ -33,7 +32,6 @@ from ..audit.near_index import near_links
 from ..audit.verdicts import UNREADABLE, Verdict, sample_verdicts
 from ..errors import SpecguiError
 from ..review.states import held_back_by_review
-from .resolve import RecoveredActiveWarning
 from .results import ExtendPreview, HeldBack
 
 LEAK_EXACT, LEAK_NEAR, LEAK_CAPTURE = "leak_exact", "leak_near", "leak_capture"
@@ -88,15 +86,14 @@ def check_extend(manager, signal: str, new_sample_ids=None, *, hold_back=(), che
     leak check that cannot run (an unreadable val version) is a ``leak_note``.
     """
     held = {h.sample_id: h for h in map(_as_held_back, hold_back)}
-    with warnings.catch_warnings():  # a recovered active.json is the preview's ``note``
-        warnings.simplefilter("ignore", RecoveredActiveWarning)
-        pending = manager.get_pending_samples(signal)
-    for row in held_back_by_review(manager.signal_dir(signal), pending):  # review 'exclude': never trained on
+    full = manager.preview_extend(signal, new_sample_ids)  # one listing: every candidate, nothing held yet
+    for row in held_back_by_review(manager.signal_dir(signal), full.added):  # review 'exclude': never trained on
         held.setdefault(row.sample_id, row)
-    preview = manager.preview_extend(signal, new_sample_ids, exclude=tuple(held))
-    pending_ids = set(pending)
-    rows = tuple(held[s] for s in sorted(held) if s in pending_ids)
-    checked = CheckedPreview(**{f.name: getattr(preview, f.name) for f in fields(preview)}, held_back=rows)
+    rows = tuple(held[s] for s in full.added if s in held)  # added is sorted: so are the rows
+    checked = CheckedPreview(**{f.name: getattr(full, f.name) for f in fields(full)}).without(
+        [row.sample_id for row in rows])
+    checked = replace(checked, held_back=rows)
+    preview = checked
     if not check_samples:
         return _with_capture_leaks(manager, signal, checked, use_cache, cache_dir, pairs_per_group)
     if not preview.added:
