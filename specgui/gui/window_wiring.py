@@ -167,15 +167,20 @@ class WindowWiring(QObject):
         self._on_status_message(message)
 
     def _on_signals_scanned(self, snapshots: tuple[SignalSnapshot, ...]) -> None:
-        self.window.tree_panel.show_snapshots(snapshots)
+        tree = self.window.tree_panel
+        choosing = self._pending_select is not None or self._select_after_scan
+        tree.show_snapshots(snapshots, announce_first=not choosing)  # no detour through the first signal
         if self._pending_select is not None:
             wanted, self._pending_select = self._pending_select, None
-            if not self.window.tree_panel.select(*wanted):
+            if not tree.select(*wanted):
+                self._select_after_scan = False
+                tree.announce_first_signal()
                 self._on_status_message(f"--select: {'/'.join(filter(None, wanted))} is not in this folder")
                 return
         elif self._select_after_scan:
             self._select_first_view()
         self._select_after_scan = False
+        tree.announce_first_signal()
         total = sum(len(s.ids) for s in snapshots)
         self._on_status_message(f"{len(snapshots)} signal(s), {total:,} sample(s)")
         if not snapshots:

@@ -53,3 +53,82 @@ def test_collection_comes_back_on_when_the_last_window_closes(qtbot):
     assert gc.isenabled() and _Cyclic.freed_on == [threading.main_thread().name]  # collected on stop
     second.stop()  # twice is harmless
     assert gc.isenabled() and MainThreadGarbageCollector._active == 0
+
+
+@pytest.fixture
+def collected_generations():
+    """The generation of every collection that runs while the test does."""
+    seen: list[int] = []
+
+    def record(phase, info):
+        if phase == "start":
+            seen.append(info["generation"])
+
+    gc.callbacks.append(record)
+    yield seen
+    gc.callbacks.remove(record)
+
+
+def _make_oldest_generation_due() -> list:
+    """Counts as after a long session: the oldest and middle generations past their thresholds,
+    the youngest past its own (the returned containers are alive)."""
+    for _ in range(gc.get_threshold()[2] + 1):
+        gc.collect(1)  # each one counts towards the oldest generation
+    for _ in range(gc.get_threshold()[1] + 1):
+        gc.collect(0)
+    return [[i] for i in range(gc.get_threshold()[0] * 2)]
+
+
+def test_a_full_collection_waits_until_the_old_generation_grew_by_a_quarter(qtbot, collected_generations):
+    collector = MainThreadGarbageCollector(freeze_after_ms=None)
+    try:
+        collector._long_lived, collector._promoted = 1_000_000, 1_000  # grew by 0.1%: not yet
+        kept = _make_oldest_generation_due()
+        collected_generations.clear()
+        collector.collect_due()
+        assert collected_generations == [1]
+        collector._promoted = 300_000  # grew by 30%
+        kept += _make_oldest_generation_due()
+        collected_generations.clear()
+        collector.collect_due()
+        assert collected_generations == [2]
+        assert collector._promoted == 0 and collector._long_lived >= 1_300_000
+    finally:
+        collector.stop()
+
+
+def test_the_check_runs_often_while_workers_allocate_fast_and_rarely_when_quiet(qtbot):
+    collector = MainThreadGarbageCollector(freeze_after_ms=None)
+    try:
+        gc.collect(0)
+        assert collector._timer.interval() == 250
+        kept = [[i] for i in range(gc.get_threshold()[0] * 10)]  # as a worker building a big result
+        collector.collect_due()
+        assert collector._timer.interval() == 10
+        collector.collect_due()  # nothing allocated since
+        assert collector._timer.interval() == 250
+        assert len(kept) > 0
+    finally:
+        collector.stop()
+
+
+def test_startup_objects_are_frozen_once_and_later_cycles_are_still_freed(qtbot, monkeypatch):
+    monkeypatch.setattr(MainThreadGarbageCollector, "_frozen", False)
+    before = gc.get_freeze_count()
+    collector = MainThreadGarbageCollector(freeze_after_ms=1)
+    try:
+        qtbot.waitUntil(lambda: MainThreadGarbageCollector._frozen, timeout=WAIT_MS)
+        assert gc.get_freeze_count() > before  # what was alive then is out of every later walk
+        frozen = gc.get_freeze_count()
+        second = MainThreadGarbageCollector(freeze_after_ms=1)  # a second window freezes nothing more
+        qtbot.wait(50)
+        second.stop()
+        assert gc.get_freeze_count() == frozen
+        _Cyclic.freed_on = []
+        _Cyclic()
+        kept = [[i] for i in range(gc.get_threshold()[0] * 2)]
+        qtbot.waitUntil(lambda: _Cyclic.freed_on != [], timeout=WAIT_MS)
+        assert _Cyclic.freed_on == [threading.main_thread().name] and kept
+    finally:
+        collector.stop()
+        gc.unfreeze()  # the rest of the test session collects as before

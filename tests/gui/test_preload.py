@@ -85,3 +85,23 @@ def test_a_preload_kept_before_the_folder_opens_goes_to_the_cache_when_it_does(q
         assert loaded == ["a01"] and counted_loads == ["a01"]  # straight from the cache, no second load
     finally:
         assert state.shutdown(timeout_s=10)
+
+
+@pytest.mark.parametrize("spec, announced", [("beta/b01", ["beta"]), ("nosuch/x", ["alpha"])])
+def test_launch_announces_only_the_selected_signal(qtbot, signals_root, spec, announced):
+    """A launch onto the second signal must not first announce the first one: every
+    announcement lists that signal's versions and starts its guarded extension preview (a
+    minute of decoding on a 100k-sample signal nobody looked at). A bad ``--select`` falls
+    back to the first signal, so the split panel still shows one."""
+    from specgui.gui.app import create_window
+
+    window = create_window(signals_root.parent, select=spec, poll_ms=0)
+    qtbot.addWidget(window)
+    seen: list[str] = []
+    window.tree_panel.signal_requested.connect(seen.append)
+    window.show()
+    qtbot.waitUntil(lambda: window.tree_panel.model.rowCount() > 0, timeout=WAIT_MS)
+    qtbot.waitUntil(window.state.idle, timeout=WAIT_MS)
+    assert seen == announced
+    assert window.split_panel.signal == announced[0]
+    window.close()

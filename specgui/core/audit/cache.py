@@ -6,6 +6,13 @@ which may be read-only, shared, or under version control. An entry is reused onl
 its file's path (signal folder + sample ID), size and ``mtime_ns`` are unchanged. A
 corrupt, foreign or old-format cache is ignored and rebuilt; failing to write it is
 reported, never fatal. Writes are atomic (temp file + rename).
+
+The file is JSON Lines: a header object, then arrays of at most :data:`CHUNK_ROWS` rows
+``[table, sample_id, *entry]``. The window reads and writes it on a worker thread, and one
+``json.loads`` of a whole 100,000-sample cache (33 MB) holds the GIL for ~0.4 s, freezing
+the window; a line of 2,000 rows takes a few ms. Entries are kept as tuples, which Python's
+collector stops tracking after one look (300,000 lists made each collection walk them).
+Caches of the earlier single-object format are still read.
 """
 
 from __future__ import annotations
@@ -13,12 +20,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from itertools import islice
 from pathlib import Path
 
 from ..atomic_files import write_atomic
 from .hashes import HASH_ALGORITHM, PHASH_BYTES
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+READS_FORMATS = (1, 2)
+CHUNK_ROWS = 2_000  # rows per line: parsed or written in one call of a few ms
 CACHE_SUBDIR = "audit"
 
 StatKey = tuple[int, int]  # (size, mtime_ns)
@@ -62,10 +72,10 @@ def _inside(path: Path, folder: Path) -> bool:
 class AuditCache:
     """Fingerprints (``pixels``) and capture windows (``windows``) of one signal's samples.
 
-    ``pixels[id] = [size, mtime_ns, exact_hex, phash_hex, rows, cols]`` keyed by the
-    ``.npz``; ``windows[id] = [size, mtime_ns, capture, start, duration]`` keyed by the
-    ``.json``; ``verdicts[id] = [npz_size, npz_mtime_ns, npz_inode, json_size, json_mtime_ns,
-    json_inode, kind, reason]``: the extension guard's load check of both files (``kind`` None
+    ``pixels[id] = (size, mtime_ns, exact_hex, phash_hex, rows, cols)`` keyed by the
+    ``.npz``; ``windows[id] = (size, mtime_ns, capture, start, duration)`` keyed by the
+    ``.json``; ``verdicts[id] = (npz_size, npz_mtime_ns, npz_inode, json_size, json_mtime_ns,
+    json_inode, kind, reason)``: the extension guard's load check of both files (``kind`` None
     when they load). ``note`` says why the cache was ignored or not saved, if it was.
     """
 
@@ -81,9 +91,9 @@ class AuditCache:
             self.note = f"cache folder {self.folder} lies inside the data folder; not caching"
         digest = hashlib.sha256(self.signal_dir.encode("utf-8", "surrogateescape")).hexdigest()[:24]
         self.path = self.folder / CACHE_SUBDIR / f"{digest}.json"
-        self.pixels: dict[str, list] = {}
-        self.windows: dict[str, list] = {}
-        self.verdicts: dict[str, list] = {}
+        self.pixels: dict[str, tuple] = {}
+        self.windows: dict[str, tuple] = {}
+        self.verdicts: dict[str, tuple] = {}
         self.dirty = False
         if self.enabled:
             self._load()
@@ -92,23 +102,51 @@ class AuditCache:
     def _load(self) -> None:
         try:
             with open(self.path, "rb") as fh:
-                data = json.loads(fh.read().decode("utf-8"))
+                header = json.loads(fh.readline())
+                if not self._header_ok(header):
+                    self.note = f"cache {self.path} is foreign, old or corrupt; rebuilt"
+                    self.dirty = True
+                    return
+                if header["format"] == 1:  # one JSON object holding every table
+                    self._add_tables(header)
+                    return
+                for line in fh:
+                    self._add_rows(json.loads(line))
         except FileNotFoundError:
             return
-        except (OSError, ValueError, RecursionError) as exc:
+        except (OSError, ValueError, RecursionError, TypeError) as exc:
+            self.pixels, self.windows, self.verdicts = {}, {}, {}
             self.note = f"cache {self.path} unreadable ({type(exc).__name__}); rebuilt"
-            return
-        if not (isinstance(data, dict) and data.get("format") == CACHE_FORMAT
-                and data.get("algorithm") == HASH_ALGORITHM and data.get("signal_dir") == self.signal_dir
-                and isinstance(data.get("pixels"), dict) and isinstance(data.get("windows"), dict)):
-            self.note = f"cache {self.path} is foreign, old or corrupt; rebuilt"
             self.dirty = True
-            return
-        self.pixels = {k: v for k, v in data["pixels"].items() if _pixels_entry_ok(v)}
-        self.windows = {k: v for k, v in data["windows"].items() if _window_entry_ok(v)}
-        verdicts = data.get("verdicts")  # absent from caches written before the guard
-        if isinstance(verdicts, dict):
-            self.verdicts = {k: v for k, v in verdicts.items() if _verdict_entry_ok(v)}
+
+    def _header_ok(self, header) -> bool:
+        return (isinstance(header, dict) and header.get("format") in READS_FORMATS
+                and header.get("algorithm") == HASH_ALGORITHM and header.get("signal_dir") == self.signal_dir
+                and (header["format"] == 2 or (isinstance(header.get("pixels"), dict)
+                                               and isinstance(header.get("windows"), dict))))
+
+    def _add_tables(self, data: dict) -> None:
+        """Format 1: ``{"pixels": {id: entry}, "windows": {...}, "verdicts": {...}}``."""
+        for key, (table, entry_ok) in zip(("pixels", "windows", "verdicts"), self._tables().values()):
+            entries = data.get(key)
+            if isinstance(entries, dict):  # verdicts are absent from caches written before the guard
+                table.update((k, tuple(v)) for k, v in entries.items() if entry_ok(v))
+
+    def _add_rows(self, rows) -> None:
+        """One line of format 2: ``[[table, id, *entry], ...]``; a bad row is dropped alone."""
+        if not isinstance(rows, list):
+            raise ValueError("a line is not an array of rows")
+        tables = self._tables()
+        for row in rows:
+            if isinstance(row, list) and len(row) > 2 and row[0] in tables and isinstance(row[1], str):
+                table, entry_ok = tables[row[0]]
+                entry = row[2:]
+                if entry_ok(entry):
+                    table[row[1]] = tuple(entry)
+
+    def _tables(self) -> dict:
+        return {"p": (self.pixels, _pixels_entry_ok), "w": (self.windows, _window_entry_ok),
+                "v": (self.verdicts, _verdict_entry_ok)}
 
     def get_pixels(self, sample_id: str, key: StatKey | None) -> tuple[str, bytes, tuple[int, int]] | None:
         """(exact hash, perceptual hash, shape) cached for this exact file state, else None."""
@@ -117,8 +155,8 @@ class AuditCache:
             return None
         return entry[2], bytes.fromhex(entry[3]), (entry[4], entry[5])
 
-    def get_window(self, sample_id: str, key: StatKey | None) -> list | None:
-        """[capture, start, duration] cached for this exact ``.json`` state, else None."""
+    def get_window(self, sample_id: str, key: StatKey | None) -> tuple | None:
+        """(capture, start, duration) cached for this exact ``.json`` state, else None."""
         entry = self.windows.get(sample_id)
         if key is None or entry is None or (entry[0], entry[1]) != key:
             return None
@@ -134,17 +172,17 @@ class AuditCache:
     # -- writing ---------------------------------------------------------------------
     def put_verdict(self, sample_id: str, key: VerdictKey | None, kind: str | None, reason: str | None) -> None:
         if key is not None:
-            self.verdicts[sample_id] = [*key, kind, reason]
+            self.verdicts[sample_id] = (*key, kind, reason)
             self.dirty = True
 
     def put_pixels(self, sample_id: str, key: StatKey | None, exact: str, phash: bytes, shape) -> None:
         if key is not None:
-            self.pixels[sample_id] = [key[0], key[1], exact, phash.hex(), int(shape[0]), int(shape[1])]
+            self.pixels[sample_id] = (key[0], key[1], exact, phash.hex(), int(shape[0]), int(shape[1]))
             self.dirty = True
 
     def put_window(self, sample_id: str, key: StatKey | None, capture, start, duration) -> None:
         if key is not None:
-            self.windows[sample_id] = [key[0], key[1], capture, start, duration]
+            self.windows[sample_id] = (key[0], key[1], capture, start, duration)
             self.dirty = True
 
     def save(self, keep: set[str] | frozenset[str] | None = None) -> bool:
@@ -159,11 +197,14 @@ class AuditCache:
             self.dirty |= before != len(self.pixels) + len(self.windows) + len(self.verdicts)
         if not self.dirty:
             return True
-        payload = {"format": CACHE_FORMAT, "algorithm": HASH_ALGORITHM, "signal_dir": self.signal_dir,
-                   "pixels": self.pixels, "windows": self.windows, "verdicts": self.verdicts}
+        header = {"format": CACHE_FORMAT, "algorithm": HASH_ALGORITHM, "signal_dir": self.signal_dir}
+        rows = ((name, k, *v) for name, (table, _ok) in self._tables().items() for k, v in table.items())
+        lines = [json.dumps(header)]
+        while chunk := list(islice(rows, CHUNK_ROWS)):  # a chunk's rows are freed before the next one is made
+            lines.append(json.dumps(chunk, separators=(",", ":")))
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, json.dumps(payload, separators=(",", ":")).encode("utf-8"))
+            write_atomic(self.path, "".join(line + "\n" for line in lines).encode("utf-8"))
         except OSError as exc:
             self.note = f"cache {self.path} not saved: {exc.strerror or exc}"
             return False

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 from contextlib import closing
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import SampleError
 from ..samples.ids import sample_paths
@@ -27,11 +27,15 @@ from .work import choose_pool, run_checks
 UNREADABLE, BAD_LABELS = "unreadable", "bad_labels"
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """One sample: ``kind`` None when it loads (then ``fingerprint`` is (exact, phash, shape) and
     ``window`` its capture window), else ``unreadable`` or ``bad_labels`` with a ``reason``
-    naming the file and the problem."""
+    naming the file and the problem.
+
+    A tuple, not a dataclass: a guarded preview holds one per sample (100,000 on a big
+    signal), and Python's collector stops tracking a tuple of plain values after one look,
+    where it would walk 200,000 dataclass objects and their ``__dict__``s again and again.
+    """
 
     sample_id: str
     kind: str | None = None

@@ -90,14 +90,71 @@ def test_corrupt_cache_is_ignored_and_rebuilt(signals, cache_dir, decodes, garba
     assert audit_split(signals, "sig").cache_hits == 5
 
 
+def _cache_rows(path: Path) -> tuple[dict, list]:
+    """The header and every row ``[table, id, *entry]`` of a cache file."""
+    header, *lines = path.read_text().splitlines()
+    return json.loads(header), [row for line in lines for row in json.loads(line)]
+
+
+def _write_cache_rows(path: Path, header: dict, rows: list, per_line: int) -> None:
+    lines = [json.dumps(header)] + [json.dumps(rows[i:i + per_line]) for i in range(0, len(rows), per_line)]
+    path.write_text("\n".join(lines) + "\n")
+
+
 def test_bad_entries_are_dropped_one_by_one(signals, cache_dir):
     path = Path(audit_split(signals, "sig").cache_path)
-    data = json.loads(path.read_text())
-    data["pixels"]["a"] = [1, 2, "x", "zz", 3, 4]
-    data["windows"]["b"] = "nonsense"
-    path.write_text(json.dumps(data))
+    header, rows = _cache_rows(path)
+    rows = [["p", "a", 1, 2, "x", "zz", 3, 4] if r[:2] == ["p", "a"] else
+            ["w", "b", "nonsense"] if r[:2] == ["w", "b"] else r for r in rows]
+    rows += [["q", "c", 1], "not a row", ["p", 7, 1, 2, "x", "zz", 3, 4]]  # unknown table, not a list, bad ID
+    _write_cache_rows(path, header, rows, per_line=3)
     report = audit_split(signals, "sig")
     assert (report.decoded, report.cache_hits) == (1, 4) and report.leaks == ()
+
+
+def test_a_line_that_is_not_an_array_of_rows_rebuilds_the_cache(signals, cache_dir, decodes):
+    path = Path(audit_split(signals, "sig").cache_path)
+    header, rows = _cache_rows(path)
+    _write_cache_rows(path, header, rows, per_line=4)
+    path.write_text(path.read_text() + '{"p": 1}\n')
+    decodes.clear()
+    report = audit_split(signals, "sig")
+    assert report.decoded == 5 and "unreadable" in report.cache_note and str(path) in report.cache_note
+
+
+def test_the_file_is_lines_of_bounded_chunks_and_reads_back(tmp_path, monkeypatch):
+    """Each line is parsed in one call that holds the GIL: a big cache must not be one line."""
+    import specgui.core.audit.cache as cache_module
+
+    monkeypatch.setattr(cache_module, "CHUNK_ROWS", 7)
+    signal_dir = tmp_path / "data" / "sig"
+    signal_dir.mkdir(parents=True)
+    cache = AuditCache(signal_dir, folder=tmp_path / "cache")
+    for i in range(30):
+        cache.put_verdict(f"s{i:02d}", (i, 2, 3, 4, 5, 6), None if i % 3 else "unreadable", None if i % 3 else "x.npz: bad")
+        cache.put_window(f"s{i:02d}", (i, 9), "cap", float(i), 1.5)
+    assert cache.save()
+    lines = cache.path.read_text().splitlines()
+    assert json.loads(lines[0])["format"] == cache_module.CACHE_FORMAT
+    assert [len(json.loads(line)) for line in lines[1:]] == [7] * 8 + [4]  # 60 rows
+    again = AuditCache(signal_dir, folder=tmp_path / "cache")
+    assert again.note is None and again.verdicts == cache.verdicts and again.windows == cache.windows
+    assert again.get_verdict("s03", (3, 2, 3, 4, 5, 6)) == ("unreadable", "x.npz: bad")
+    assert again.get_verdict("s03", (3, 2, 3, 4, 5, 7)) is None  # the .json's inode changed
+    assert again.get_window("s04", (4, 9)) == ("cap", 4.0, 1.5)
+
+
+def test_a_cache_of_the_earlier_single_object_format_is_still_used(signals, cache_dir, decodes):
+    path = Path(audit_split(signals, "sig").cache_path)
+    header, rows = _cache_rows(path)
+    tables = {"p": "pixels", "w": "windows", "v": "verdicts"}
+    old = {**header, "format": 1, "pixels": {}, "windows": {}, "verdicts": {}}
+    for table, sample_id, *entry in rows:
+        old[tables[table]][sample_id] = entry
+    path.write_text(json.dumps(old))
+    decodes.clear()
+    report = audit_split(signals, "sig")
+    assert decodes == [] and (report.decoded, report.cache_hits) == (0, 5) and report.cache_note is None
 
 
 def test_cache_lives_outside_the_data_folder(signals, tmp_path, monkeypatch):

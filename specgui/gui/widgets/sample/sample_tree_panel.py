@@ -65,6 +65,7 @@ class SampleTreePanel(QWidget):
         self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self._on_filter_timer_timeout)
         self._current_signal: str | None = None
+        self._first_signal: str | None = None
 
         bar = QHBoxLayout()
         bar.addWidget(self.filter_edit, 1)
@@ -85,15 +86,29 @@ class SampleTreePanel(QWidget):
         self.model.modelReset.connect(self._apply_spans)
 
     # -- facts in ----------------------------------------------------------------------
-    def show_snapshots(self, snapshots) -> None:
-        """A new list of signals: show it, keeping the current sample if it is still there."""
+    def show_snapshots(self, snapshots, announce_first: bool = True) -> None:
+        """A new list of signals: show it, keeping the current sample if it is still there.
+
+        Otherwise the first signal is announced (``signal_requested``), unless the caller is
+        about to select a sample itself (``announce_first=False``, then
+        :meth:`announce_first_signal`): each announcement starts that signal's version
+        listing and guarded extension preview, which on a big signal nobody asked for costs
+        a minute of decoding.
+        """
         key = self.current_key()
         self.model.set_snapshots(snapshots)
+        self._first_signal = snapshots[0].name if snapshots else None
         if key is None or not self.select(*key):
             self._current_signal = None
-            if snapshots:
-                self._emit_signal(snapshots[0].name)
+            if announce_first:
+                self.announce_first_signal()
         self._update_legend()
+
+    def announce_first_signal(self) -> None:
+        """Announce the first signal when none is current (a selection made after
+        ``show_snapshots(announce_first=False)`` did not happen or failed)."""
+        if self._current_signal is None and self._first_signal is not None:
+            self._emit_signal(self._first_signal)
 
     def update_snapshot(self, snapshot: SignalSnapshot) -> None:
         self.model.update_snapshot(snapshot)
