@@ -18,6 +18,7 @@ ORDER = (
     ("audit.md", "python benchmarks/bench_audit.py"),
     ("grouping.md", "python benchmarks/bench_grouping.py"),
     ("audit_scale.md", "python benchmarks/bench_audit_scale.py"),
+    ("gui_audit.md", "python benchmarks/bench_gui_audit.py"),
     ("box_editing.md", "python benchmarks/bench_save.py"),
     ("box_editing_stepping.md", "python benchmarks/bench_stepping.py --base <checkout of the branch base>"),
     ("guard.md", "python benchmarks/bench_guard.py"),

@@ -160,12 +160,19 @@ NOTES = """## What the figures say, and why
   the imports. One trap, measured while building this: `os.listdir` releases the GIL for
   every entry, so a listing on a worker crawls while the UI thread computes (0.07 s alone,
   3 s against a busy loop); at launch it still takes ~0.3 s for that reason.
-- **Stalls** are GIL waits, not UI-thread work (the UI thread's own share per fact is < 15 ms):
-  a worker inside one long C call (`sorted()` or a set of 100k IDs, `json.loads` of a 2 MB
-  split file, in the core's status and split checks) holds the GIL for 30-55 ms. Fewer
-  threads help (scans/splits: 2, loads: 2 of their own); splitting those core calls would
-  help more. The sanity pass runs in a process of its own: on a thread, importing torch held
-  the GIL long enough to freeze the window for ~0.36 s once per session.
+- **Stalls** come from two places, both measured with a 10 ms timer plus the UI thread's CPU
+  time per gap and a profile hook on the workers' long C calls. (1) Python's garbage
+  collection, which runs on the UI thread while a window is open (`gui/main_thread_gc.py`):
+  a check every 250 ms let a worker pile up 100,000 young objects and a full collection walk
+  all ~78,000 objects the imports made (40-110 ms each); the start-up objects are now frozen,
+  full collections follow Python's 25% rule and the check runs every 10 ms while workers
+  allocate. (2) A worker inside one long C call that holds the GIL: `json.loads`/`dumps` of
+  the whole fingerprint cache (144 ms for 36,000 entries; the cache is now JSON Lines of
+  2,000-row chunks), `np.array` of 200,000 file names (~20 ms), `sorted()` of 100k IDs.
+  A launch also no longer announces the first signal before the `--select`ed one: that
+  started a guarded extension preview (a minute of decoding on 100,000 samples) nobody asked
+  for. The sanity pass runs in a process of its own: on a thread, importing torch held the
+  GIL long enough to freeze the window for ~0.36 s once per session.
 """
 
 

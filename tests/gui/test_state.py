@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from helpers import make_signal, write_sample
@@ -62,3 +64,43 @@ def test_a_sample_that_failed_to_load_stays_invalid_and_is_never_offered_for_ext
     with qtbot.waitSignal(state.splits.extend_previewed, timeout=WAIT_MS) as previewed:
         state.request_extend_preview("alpha")
     assert previewed.args[0].added == ("a10",)
+
+
+def test_extension_previews_asked_together_run_once_and_a_newer_ask_waits_for_the_running_one(
+        qtbot, state, signals_root, monkeypatch):
+    """Each preview decodes every uncached new and val sample: a launch or rescan that asks
+    several times must start one job, and a job still running must not get a twin."""
+    import specgui.gui.state.split_controller as split_controller
+
+    SplitManager(signals_root).create_initial_split("alpha", 0.34, 3)
+    write_sample(signals_root / "alpha" / "samples", "a10", seed=10)
+    with qtbot.waitSignal(state.scans.signals_scanned, timeout=WAIT_MS):
+        state.open_root(signals_root)
+    started, gate = [], threading.Event()
+    real = split_controller.preview_extend_job
+
+    def counted(root, signal, exclude):
+        started.append((signal, exclude))
+        gate.wait(WAIT_MS / 1000)
+        return real(root, signal, exclude)
+
+    monkeypatch.setattr(split_controller, "preview_extend_job", counted)
+    delivered = []
+    state.splits.extend_previewed.connect(lambda preview: delivered.append(preview.added))
+    gate.set()
+    for _ in range(3):
+        state.splits.preview_extend("alpha")
+    with qtbot.waitSignal(state.splits.extend_previewed, timeout=WAIT_MS):
+        state.splits.preview_extend("alpha", ("a10",))  # the last ask of the moment wins
+    assert started == [("alpha", ("a10",))] and delivered == [()]
+    started.clear(), delivered.clear(), gate.clear()
+    state.splits.preview_extend("alpha")
+    qtbot.waitUntil(lambda: started != [], timeout=WAIT_MS)  # running, held at the gate
+    state.splits.preview_extend("alpha", ("a10",))
+    qtbot.wait(3 * split_controller.PREVIEW_DELAY_MS)
+    assert started == [("alpha", ())]  # no twin while it runs
+    gate.set()
+    qtbot.waitUntil(lambda: len(started) == 2 and delivered != [], timeout=WAIT_MS)
+    qtbot.waitUntil(state.idle, timeout=WAIT_MS)
+    assert started == [("alpha", ()), ("alpha", ("a10",))]
+    assert delivered == [()]  # the older answer was dropped: only the newest ask's is shown

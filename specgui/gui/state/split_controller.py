@@ -6,13 +6,19 @@ version was written or made active), ``split_failed`` (refused: the core's messa
 whether the split was changed by someone else since the preview), ``diff_computed``,
 ``create_previewed`` / ``create_preview_progressed`` (v1 under each grouping, for the
 *Create split* dialog; a newer request cancels the one still running).
+
+Extension previews (the guard decodes every new and val sample not cached yet: a minute on a
+100,000-sample signal) are coalesced: the requests of one moment (a launch or a rescan
+announces a signal more than once) start one job, :data:`PREVIEW_DELAY_MS` later, so the
+first paint of a launch goes first; while one runs for a signal, the newest request for it
+waits for it and the older result is dropped.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from specgui.core.splits.guard import CheckedPreview
 
@@ -32,6 +38,7 @@ from specgui.app.jobs import (
 )
 
 BUSY_MESSAGE = "Another split operation is still running; try again when it has finished."
+PREVIEW_DELAY_MS = 300
 
 
 class SplitController(QObject):
@@ -52,10 +59,17 @@ class SplitController(QObject):
         self._list_generation = 0
         self._writing = False
         self._create_preview = None  # the Worker of the newest create preview
+        self._previews_wanted: dict[str, tuple[str, ...]] = {}  # signal -> samples to hold back
+        self._previews_running: dict[object, str] = {}  # the job's WorkerSignals -> signal
+        self._previews_again: dict[str, tuple[str, ...]] = {}  # asked again while one ran
+        self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self._start_previews)
 
     def set_signals_root(self, signals_root: str | Path | None) -> None:
         self.signals_root = Path(signals_root) if signals_root is not None else None
         self._list_generation += 1
+        self._previews_wanted.clear()
+        self._previews_again.clear()
 
     # -- reads -----------------------------------------------------------------------
     def list_versions(self, signal: str) -> None:
@@ -67,9 +81,27 @@ class SplitController(QObject):
                        returned=self._on_versions_listed)
 
     def preview_extend(self, signal: str, exclude: tuple[str, ...] = ()) -> None:
+        """Ask the guard what extending ``signal`` would write now (see the module docstring)."""
         if self.signals_root is not None:
-            self._pool.run(preview_extend_job, self.signals_root, signal, tuple(exclude),
-                           returned=self._on_extend_previewed)
+            self._previews_wanted[signal] = tuple(exclude)
+            self._preview_timer.start()
+
+    def _start_previews(self) -> None:
+        wanted, self._previews_wanted = self._previews_wanted, {}
+        running = set(self._previews_running.values())
+        for signal, exclude in wanted.items():
+            if signal in running:
+                self._previews_again[signal] = exclude
+                continue
+            worker = self._pool.run(preview_extend_job, self.signals_root, signal, exclude,
+                                    returned=self._on_extend_previewed, finished=self._on_preview_finished)
+            self._previews_running[worker.signals] = signal
+
+    def _on_preview_finished(self) -> None:
+        signal = self._previews_running.pop(self.sender(), None)
+        if signal in self._previews_again:
+            self._previews_wanted[signal] = self._previews_again.pop(signal)
+            self._preview_timer.start()
 
     def preview_create(self, signal: str, val_ratio: float, seed: int) -> None:
         """v1 of ``signal`` under each grouping; the previous preview, if still running, is cancelled."""
@@ -111,6 +143,8 @@ class SplitController(QObject):
             self.versions_listed.emit(outcome)
 
     def _on_extend_previewed(self, outcome) -> None:
+        if outcome.signal in self._previews_again:
+            return  # asked again since this one started: its answer is on the way
         if isinstance(outcome, SplitOutcome):
             self.split_failed.emit(outcome.signal, outcome.error or "", False)
         else:
