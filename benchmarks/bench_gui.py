@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import subprocess
 import sys
 import time
 from datetime import date
@@ -176,6 +177,20 @@ NOTES = """## What the figures say, and why
 """
 
 
+def base_lines(launch: dict) -> list[str]:
+    """The launch of an earlier commit (``--base``), timed in the same rounds."""
+    if not launch.get("base"):
+        return []
+    tree, times = launch["base"]
+    ours = sorted(launch["all"])[len(launch["all"]) // 2]
+    theirs = sorted(times)[len(times) // 2]
+    commit = subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip() or str(tree)
+    return [f"Against the code of commit {commit} (`--base`, first paint only, launched in the same rounds: "
+            f"{', '.join(f'{t:.2f}' for t in times)} s): median {ours:.2f} s vs {theirs:.2f} s = "
+            f"**{ours / theirs:.2f}x**.", ""]
+
+
 def report(args, steps: dict, filtering: dict, launch: dict, naive: dict) -> str:
     warm, cold, cpu, base = steps["warm"], steps["cold"], steps["cpu"], steps["baseline"]
     lines = [
@@ -210,7 +225,7 @@ def report(args, steps: dict, filtering: dict, launch: dict, naive: dict) -> str
         f"{launch['rss'] / naive['rss']:.2f}x its memory. Goals: first paint <= 1.0 s "
         f"{verdict(launch['first_paint'] <= 1.0)}; RSS before any sanity pass <= 250 MB (after 20 steps) "
         f"{verdict(launch['rss'] <= 250)}; torch imported: **{launch['torch']}** (and after a sanity pass, "
-        f"which runs in its own process: **{launch['torch_after_pass']}**).", "",
+        f"which runs in its own process: **{launch['torch_after_pass']}**).", "", *base_lines(launch),
         "## UI thread stalls during background work", "",
         "Largest lateness of a 10 ms `QTimer` on the UI thread while the work runs (same child process, "
         f"{args.bulk:,}-sample root). Goal: never blocked > 50 ms.", "",
@@ -235,6 +250,8 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=39)
     parser.add_argument("--bulk", type=int, default=100_000)
     parser.add_argument("--launches", type=int, default=3)
+    parser.add_argument("--base", type=Path, default=None,
+                        help="a checkout of an earlier commit: its launch is timed too, interleaved")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results" / "gui.md")
     args = parser.parse_args()
     started = time.perf_counter()
@@ -242,15 +259,20 @@ def main() -> None:
     print(f"data ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     reset_to_v1(root, "bulk")
     spawn(root, baseline=False)  # untimed: compiles and caches bytecode, as any first start does
-    launches, naives = [], []
+    if args.base is not None:
+        spawn(root, baseline=False, tree=args.base)
+    launches, naives, bases = [], [], []
     for _ in range(args.launches):  # interleaved, medians reported: the machine is shared
         reset_to_v1(root, "bulk")
         launches.append(spawn(root, baseline=False))
         naives.append(spawn(root, baseline=True))
+        if args.base is not None:
+            bases.append(spawn(root, baseline=False, tree=args.base)["first_paint"])
     launch = sorted(launches, key=lambda r: r["first_paint"])[len(launches) // 2]
     naive = sorted(naives, key=lambda r: r["first_paint"])[len(naives) // 2]
     launch["all"] = [r["first_paint"] for r in launches]
     naive["all"] = [r["first_paint"] for r in naives]
+    launch["base"] = (args.base, bases) if bases else None
     steps = bench_stepping(args.steps)
     filtering = bench_filtering(args.bulk)
     text = report(args, steps, filtering, launch, naive)

@@ -30,8 +30,9 @@ def first_sample(root: Path) -> str:
     return min(n[:-4] for n in os.listdir(root / FIELD_SIGNAL / "samples") if n.endswith(".npz"))
 
 
-def child(root: str, t_spawn: float, baseline: bool) -> None:
-    """Runs in a fresh interpreter; prints one JSON line of timings measured from ``t_spawn``."""
+def child(root: str, t_spawn: float, baseline: bool, first_paint_only: bool = False) -> None:
+    """Runs in a fresh interpreter; prints one JSON line of timings measured from ``t_spawn``
+    (``first_paint_only``: only the launch, with whichever ``specgui`` is first on the path)."""
     if baseline:
         return child_baseline(Path(root), t_spawn)
     import tempfile
@@ -45,6 +46,9 @@ def child(root: str, t_spawn: float, baseline: bool) -> None:
     window.show()
     wait_signal(window.view.sample_painted, timeout_ms=60_000)
     first_paint = time.time() - t_spawn
+    if first_paint_only:
+        print(json.dumps({"first_paint": first_paint}), flush=True)
+        os._exit(0)  # skip the teardown: only the launch is measured
     for _ in range(20):  # a little browsing before measuring memory
         window.next_sample()
         wait_signal(window.view.sample_painted)
@@ -125,11 +129,15 @@ def child_baseline(root: Path, t_spawn: float) -> None:
     print(json.dumps({"first_paint": time.time() - t_spawn, "rss": rss_mb()[0]}))
 
 
-def spawn(root: Path, baseline: bool) -> dict:
+def spawn(root: Path, baseline: bool, tree: Path | None = None) -> dict:
     """One launch in a fresh interpreter, reading and writing compiled bytecode as an
-    installed app does (some shells set PYTHONDONTWRITEBYTECODE: it is cleared here)."""
+    installed app does (some shells set PYTHONDONTWRITEBYTECODE: it is cleared here).
+    ``tree``: the first paint only, of the ``specgui`` in that checkout (an earlier commit)."""
     args = [sys.executable, __file__, str(root), str(time.time())] + (["--baseline"] if baseline else [])
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if tree is not None:
+        args.append("--first-paint-only")
+        env["SPECGUI_BENCH_TREE"] = str(tree)
     result = subprocess.run(args, capture_output=True, text=True, timeout=600, env=env)
     if result.returncode != 0:
         raise RuntimeError(result.stderr[-3000:])
@@ -137,4 +145,4 @@ def spawn(root: Path, baseline: bool) -> dict:
 
 
 if __name__ == "__main__":
-    child(sys.argv[1], float(sys.argv[2]), "--baseline" in sys.argv[3:])
+    child(sys.argv[1], float(sys.argv[2]), "--baseline" in sys.argv[3:], "--first-paint-only" in sys.argv[3:])

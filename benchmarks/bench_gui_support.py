@@ -19,8 +19,9 @@ import numpy as np
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("SPECGUI_SETTINGS_FILE", os.path.join(tempfile.mkdtemp(prefix="bench-gui-"), "s.ini"))
 REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+_IMPORT_FROM = os.environ.get("SPECGUI_BENCH_TREE") or str(REPO)  # an earlier checkout, for an A/B launch
+if _IMPORT_FROM not in sys.path:
+    sys.path.insert(0, _IMPORT_FROM)
 DATA = Path(tempfile.gettempdir()) / "specgui-bench-gui"
 SIZE = (1600, 1000)
 FIELD_SIGNAL = "burst"  # write_demo's first signal

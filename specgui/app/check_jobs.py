@@ -81,10 +81,15 @@ def sanity_job(generation: int, signals_root: Path, signal: str, options: Sanity
 
 
 def audit_job(generation: int, signals_root: Path, signal: str, version: int | None, near_threshold: int):
-    """Audit ``version`` (None: active) of ``signal`` for train/val leaks, on threads (never processes)."""
+    """Audit ``version`` (None: active) of ``signal`` for train/val leaks.
+
+    The pool is chosen as the CLI chooses it: thousands of small files go to spawned worker
+    processes (at a lower priority than the window), since on threads the Python-level part of
+    each decode holds the GIL; 100,000 samples of 128x128 took 1.9x the CLI's time that way
+    and froze the window for up to 0.3 s (benchmarks/results/gui_audit.md)."""
     from specgui.core.audit.audit import iter_audit
 
-    steps = iter_audit(signals_root, signal, version, near_threshold=near_threshold, pool="thread")
+    steps = iter_audit(signals_root, signal, version, near_threshold=near_threshold, pool="auto")
     try:  # on cancel the fingerprint threads stop and the partial cache is saved (steps are closed)
         report = yield from progress_of(steps, "Auditing", min_interval_s=MIN_REPORT_S)
     except SpecguiError as exc:

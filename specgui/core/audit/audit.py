@@ -180,8 +180,9 @@ def iter_fingerprints(root: str | os.PathLike, signal: str, version: int | None 
             followers[sample_id] = (identity, npz_key)
         elif decode and identity is not None:
             leaders[identity] = sample_id
-        if decode or window is None:
-            tasks.append((sample_id, npz_path if decode else None, None if window else json_path, npz_key, json_key))
+        if decode or window is None:  # paths as str: 200,000 Path objects made each full collection walk them
+            tasks.append((sample_id, str(npz_path) if decode else None, None if window else str(json_path),
+                          npz_key, json_key))
         else:
             done += 1
         if i % 1024 == 0:

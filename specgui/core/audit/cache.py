@@ -204,7 +204,7 @@ class AuditCache:
             lines.append(json.dumps(chunk, separators=(",", ":")))
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, "".join(line + "\n" for line in lines).encode("utf-8"))
+            write_atomic(self.path, b"".join((line + "\n").encode("utf-8") for line in lines))  # line by line: short GIL holds
         except OSError as exc:
             self.note = f"cache {self.path} not saved: {exc.strerror or exc}"
             return False

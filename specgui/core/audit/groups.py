@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .hashes import PHASH_BITS, hashes_to_words
-from .near_index import near_links
+from .near_index import near_links, unique_rows
 
 LEAK_KINDS = ("exact", "near", "capture")
 #: Pairs listed per group unless all are asked for.
@@ -103,7 +103,7 @@ class _NearGraph:
 def _near_graph(train, val, fingerprints, threshold: int) -> _NearGraph:
     ids = [(s, 0) for s in train if s in fingerprints] + [(s, 1) for s in val if s in fingerprints]
     words = hashes_to_words([fingerprints[s][1] for s, _ in ids])
-    unique, inverse = np.unique(words, axis=0, return_inverse=True) if len(ids) else (words, np.zeros(0, np.int64))
+    unique, inverse = unique_rows(words)
     members: list[tuple[list[str], list[str]]] = [([], []) for _ in range(len(unique))]
     for (sample_id, side), node in zip(ids, inverse.ravel().tolist()):
         members[node][side].append(sample_id)

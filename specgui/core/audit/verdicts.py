@@ -57,8 +57,9 @@ def _problem(exc: Exception, path: Path) -> str:
     return f"{path.name}: {problem}"
 
 
-def judge_files(npz_path: Path, json_path: Path, bound: Path | None) -> tuple:
+def judge_files(npz_path: str | Path, json_path: str | Path, bound: Path | None) -> tuple:
     """``(None, fingerprint, window)`` when both files load and agree, else ``(kind, reason)``."""
+    npz_path, json_path = Path(npz_path), Path(json_path)
     try:
         pixels = load_spectrogram(npz_path, root=bound)
     except (SampleError, OSError, ValueError, MemoryError) as exc:  # one file never ends the check
@@ -112,7 +113,7 @@ def sample_verdicts(samples_dir: Path, ids, cache: AuditCache, *, bound: Path | 
         if hit is not None:
             found[sample_id] = hit
         else:
-            tasks.append((sample_id, npz_path, json_path, key))
+            tasks.append((sample_id, str(npz_path), str(json_path), key))  # str: far fewer objects to collect
     total = len(found) + len(tasks)
     if progress is not None:
         progress(len(found), total)

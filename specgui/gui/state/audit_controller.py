@@ -4,8 +4,9 @@ Intents: :meth:`start` (signal, version or None for the active one, near thresho
 :meth:`cancel`, :meth:`load_pair`. Facts: those of every check (:mod:`.check_controller`;
 ``started(signal, version)``, ``finished(AuditReport)``), and ``progressed(done, total)``
 (at most ten a second). ``pair_loaded(PairOutcome)``: both samples of the leak asked for
-last (an older request's pair is dropped). The audit reads files on threads, never
-processes (``pool="thread"``), beside Qt's threads.
+last (an older request's pair is dropped). The audit picks its pool as the CLI does:
+thousands of small files are decoded in spawned worker processes (never forked beside Qt's
+threads), big ones on threads.
 """
 
 from __future__ import annotations

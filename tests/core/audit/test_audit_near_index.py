@@ -14,6 +14,7 @@ from specgui.core.audit.near_index import (
     chunk_values,
     near_links,
     plan,
+    unique_rows,
 )
 
 
@@ -99,3 +100,15 @@ def test_empty_sides_and_bad_method():
     assert all(len(x) == 0 for x in near_links(empty, _words(np.random.default_rng(1), 3), 10))
     with pytest.raises(ValueError):
         near_links(empty, empty, 3, method="faiss")
+
+
+@pytest.mark.parametrize("rows, distinct", [(0, 1), (1, 1), (500, 7), (2000, 2000)])
+def test_unique_rows_answers_as_numpy_unique_over_rows(rows, distinct):
+    rng = np.random.default_rng(rows)
+    pool = rng.integers(0, 2**64 - 1, size=(distinct, 4), dtype=np.uint64, endpoint=True)
+    pool[::2, :3] = pool[0, :3]  # half the rows share their first three words: told apart by the last one
+    words = pool[rng.integers(0, distinct, rows)] if rows else np.zeros((0, 4), np.uint64)
+    unique, inverse = unique_rows(words)
+    expected, expected_inverse = np.unique(words, axis=0, return_inverse=True)
+    assert np.array_equal(unique, expected) and np.array_equal(inverse, expected_inverse.ravel())
+    assert np.array_equal(unique[inverse], words)

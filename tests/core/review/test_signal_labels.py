@@ -37,3 +37,18 @@ def test_labels_and_class_names_of_every_complete_sample_are_counted(tmp_path):
 def test_a_signal_without_samples_has_no_labels(tmp_path):
     (tmp_path / "sig").mkdir()
     assert counts_of(tmp_path / "sig") == ({}, 0)
+
+
+def test_a_big_signal_is_sampled_evenly_from_first_to_last(tmp_path):
+    samples = tmp_path / "signals" / "sig" / "samples"
+    for i in range(9):
+        write_sample(samples, f"s{i}", boxes=[box(f"label{i}")])
+    gen = signal_label_counts(samples.parent, max_files=3)
+    steps = 0
+    try:
+        while True:
+            next(gen)
+            steps += 1
+    except StopIteration as stop:
+        counts = stop.value
+    assert steps == 3 and counts == {"label0": 1, "label4": 1, "label8": 1}

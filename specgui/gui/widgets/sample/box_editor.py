@@ -265,7 +265,7 @@ class BoxEditor(QtCore.QObject):
         return True
 
     def set_signal_labels(self, signal_dir: str, counts: dict) -> None:
-        """The labels of every sample of ``signal_dir`` (read in the background) with their counts."""
+        """The labels of ``signal_dir``'s samples (read in the background; a big signal sampled) with their counts."""
         self._signal_labels[signal_dir] = Counter(counts)
 
     def offered_labels(self) -> list[str]:
