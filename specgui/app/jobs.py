@@ -12,16 +12,18 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from specgui.core.splits.guard import check_extend
 from specgui.core.errors import SpecguiError, StaleSplitError
 from specgui.core.layout import SignalPaths, resolve_signals_root
 from specgui.core.samples.index import list_signals
 from specgui.core.samples.loading import LoadedSample, load_sample
 from specgui.core.splits.manager import ExtendPreview, SplitDiff, SplitManager, VersionSummary
-from specgui.core.splits.plans import PlanPreview, iter_initial_plans
 
 from .snapshot import SignalSnapshot, build_snapshot
+
+if TYPE_CHECKING:
+    from specgui.core.splits.plans import PlanPreview
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,8 @@ def list_versions_job(generation: int, signals_root: Path, signal: str) -> Versi
 def preview_extend_job(signals_root: Path, signal: str, exclude: tuple[str, ...]):
     """What extending the active version would write now (``exclude`` held back), and which
     new samples leak into val (writes nothing)."""
+    from specgui.core.splits.guard import check_extend  # the guard's imports wait for its first use, after the launch
+
     try:
         return check_extend(SplitManager(signals_root), signal, hold_back=exclude)
     except SpecguiError as exc:
@@ -207,6 +211,8 @@ def extend_job(signals_root: Path, preview: ExtendPreview):
 
 def preview_create_job(signals_root: Path, signal: str, val_ratio: float, seed: int):
     """v1 under each grouping, with the leak pairs each would leave (writes only the audit cache)."""
+    from specgui.core.splits.plans import iter_initial_plans
+
     try:  # on cancel too the reader saves what it cached (progress_of closes it)
         plans = yield from progress_of(iter_initial_plans(signals_root, signal, val_ratio, seed),
                                        "Reading samples for the split preview")

@@ -17,10 +17,9 @@ waits for it and the older result is dropped.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
-
-from specgui.core.splits.guard import CheckedPreview
 
 from ..workers import WorkerPool
 from specgui.app.jobs import (
@@ -36,6 +35,9 @@ from specgui.app.jobs import (
     preview_extend_job,
     set_active_job,
 )
+
+if TYPE_CHECKING:
+    from specgui.core.splits.guard import CheckedPreview
 
 BUSY_MESSAGE = "Another split operation is still running; try again when it has finished."
 PREVIEW_DELAY_MS = 300

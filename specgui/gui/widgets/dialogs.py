@@ -6,9 +6,9 @@ test's ``monkeypatch.setattr(dialogs, "ask_extend", ...)`` answers without a mod
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from typing import TYPE_CHECKING
 
-from specgui.core.splits.guard import CheckedPreview
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from specgui.app.check_jobs import PairOutcome
 from specgui.app.jobs import DiffOutcome
@@ -16,6 +16,9 @@ from .splits.create_split_dialog import CreateSplitDialog
 from .splits.diff_dialog import DiffDialog
 from .splits.extend_preview_dialog import ExtendPreviewDialog
 from .checks.leak_pair_dialog import LeakPairDialog
+
+if TYPE_CHECKING:  # the guard's imports (the audit, process pools) wait for its first use
+    from specgui.core.splits.guard import CheckedPreview
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
@@ -32,12 +35,6 @@ def warn(parent: QWidget | None, title: str, text: str) -> None:
 def ask_extend(parent: QWidget | None, preview: CheckedPreview) -> bool:
     """Show the extend preview; True when the user chose to write it."""
     return ExtendPreviewDialog(preview, parent).exec() == QDialog.DialogCode.Accepted
-
-
-def ask_extend_leaving_out(parent: QWidget | None, preview: CheckedPreview) -> tuple[str, ...] | None:
-    """Show a preview with leaking new samples; the IDs to leave out, or None when cancelled."""
-    dialog = ExtendPreviewDialog(preview, parent)
-    return dialog.excluded() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
 def show_leak_pair(parent: QWidget | None, outcome: PairOutcome) -> LeakPairDialog:

@@ -9,12 +9,15 @@ and :meth:`current_pair` pairs it with the other side's pick (or its first sampl
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
 
-from specgui.core.audit.audit import Leak
-
 from .leak_text import describe_evidence
+
+if TYPE_CHECKING:  # the audit is imported when one runs, not at launch
+    from specgui.core.audit.audit import Leak
 
 MEMBER_PAGE = 200
 KIND_ROLE = Qt.ItemDataRole.UserRole  # "group", "side", "member" or "more"
@@ -88,6 +91,8 @@ class LeakGroupTree(QTreeWidget):
         listed = self._pairs.get((train, val))
         if listed is not None and listed.kind == group.kind:
             return listed
+        from specgui.core.audit.audit import Leak
+
         return Leak(group.kind, train, val, dict(group.evidence))
 
     def _on_expanded(self, item: QTreeWidgetItem) -> None:

@@ -8,13 +8,16 @@ pending, to be labelled into a later version or dropped, instead of leaking into
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QStringListModel
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QHeaderView, QLabel, QListView,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from specgui.core.splits.guard import CheckedPreview
-
 from ..checks.leak_text import describe_evidence
+
+if TYPE_CHECKING:  # the guard (and the audit under it) is imported by its first preview job
+    from specgui.core.splits.guard import CheckedPreview
 
 
 class ExtendPreviewDialog(QDialog):
