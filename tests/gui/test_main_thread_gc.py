@@ -132,3 +132,16 @@ def test_startup_objects_are_frozen_once_and_later_cycles_are_still_freed(qtbot,
     finally:
         collector.stop()
         gc.unfreeze()  # the rest of the test session collects as before
+
+
+def test_no_full_collection_runs_before_the_startup_objects_are_frozen(qtbot, monkeypatch, collected_generations):
+    monkeypatch.setattr(MainThreadGarbageCollector, "_frozen", False)
+    collector = MainThreadGarbageCollector(freeze_after_ms=60_000)  # the launch: not frozen yet
+    try:
+        collector._long_lived, collector._promoted = 0, 1_000_000  # the 25% rule alone would allow it
+        kept = _make_oldest_generation_due()
+        collected_generations.clear()
+        collector.collect_due()
+        assert collected_generations == [1] and kept
+    finally:
+        collector.stop()

@@ -104,3 +104,27 @@ def test_extension_previews_asked_together_run_once_and_a_newer_ask_waits_for_th
     qtbot.waitUntil(state.idle, timeout=WAIT_MS)
     assert started == [("alpha", ()), ("alpha", ("a10",))]
     assert delivered == [()]  # the older answer was dropped: only the newest ask's is shown
+
+
+def test_a_signals_labels_are_read_once_after_the_delay_not_during_the_first_paint(qtbot, state, tmp_path, monkeypatch):
+    import specgui.gui.state.edit_controller as edit_controller
+
+    samples = tmp_path / "signals" / "sig" / "samples"
+    write_sample(samples, "a", boxes=[{"x_min": 1, "y_min": 1, "x_max": 5, "y_max": 5, "label": "fm"}])
+    write_sample(samples, "b", boxes=[{"x_min": 1, "y_min": 1, "x_max": 5, "y_max": 5, "label": "lte"}])
+    started = []
+    real = edit_controller.signal_labels_job
+
+    def counted(signal_dir):
+        started.append(signal_dir)
+        return (yield from real(signal_dir))
+
+    monkeypatch.setattr(edit_controller, "signal_labels_job", counted)
+    signal_dir = str(samples.parent)
+    state.edits._labels_timer.setInterval(300)
+    state.edits.load_labels(signal_dir)
+    state.edits.load_labels(signal_dir)  # the second sample shown, as the first paint happens
+    assert state.idle() and started == []
+    with qtbot.waitSignal(state.edits.labels_loaded, timeout=WAIT_MS) as loaded:
+        pass
+    assert started == [signal_dir] and loaded.args == [signal_dir, {"fm": 1, "lte": 1}]

@@ -15,6 +15,9 @@ from ...app.edit_jobs import (
 )
 
 JOURNAL_DELAY_MS = 500  # coalesce a burst of nudges into one journal write
+#: A signal's labels are read this long after its first sample is shown: they are wanted only
+#: when a box gets a label, and read at once they competed with the launch's first paint.
+LABELS_DELAY_MS = 1_500
 
 
 class EditController(QObject):
@@ -37,6 +40,9 @@ class EditController(QObject):
         self._journal_pending: dict[str, JournalEntry | None] = {}
         self._journal_timer = QTimer(self, singleShot=True, interval=JOURNAL_DELAY_MS)
         self._journal_timer.timeout.connect(self.flush_journal)
+        self._labels_wanted: dict[str, None] = {}  # signal folders, in the order asked
+        self._labels_timer = QTimer(self, singleShot=True, interval=LABELS_DELAY_MS)
+        self._labels_timer.timeout.connect(self._start_label_jobs)
 
     def set_signals_root(self, root) -> None:
         self.signals_root = Path(root) if root is not None else None
@@ -95,8 +101,15 @@ class EditController(QObject):
 
     # -- labels of a signal -------------------------------------------------------------
     def load_labels(self, signal_dir: str) -> None:
-        """Count the box labels of every sample of ``signal_dir`` (background, lowest priority)."""
-        self._pool.run(signal_labels_job, signal_dir, returned=self._on_labels_returned, priority=-1)
+        """Count the box labels of ``signal_dir``'s samples (background, lowest priority, after
+        :data:`LABELS_DELAY_MS`)."""
+        self._labels_wanted[signal_dir] = None
+        self._labels_timer.start()
+
+    def _start_label_jobs(self) -> None:
+        wanted, self._labels_wanted = self._labels_wanted, {}
+        for signal_dir in wanted:
+            self._pool.run(signal_labels_job, signal_dir, returned=self._on_labels_returned, priority=-1)
 
     def _on_labels_returned(self, outcome: LabelsOutcome) -> None:
         self.labels_loaded.emit(outcome.signal_dir, outcome.counts)
