@@ -35,7 +35,7 @@ from .hashes import DEFAULT_NEAR_THRESHOLD, PHASH_BITS
 from .work import POOLS, choose_pool, run_checks
 from ..errors import SplitStateError
 from ..layout import SPLITS_DIRNAME
-from ..samples.ids import sample_paths
+from ..samples.ids import sample_path_strings
 from ..samples.index import FileState
 from ..splits.manager import open_signal
 from ..splits.resolve import read_split
@@ -159,8 +159,8 @@ def iter_fingerprints(root: str | os.PathLike, signal: str, version: int | None 
     leaders: dict[tuple, str] = {}  # file identity -> the sample whose decode the others wait for
     followers: dict[str, tuple[tuple, StatKey | None]] = {}  # sample -> (identity, stat key)
     cache_hits = linked = 0
-    for i, sample_id in enumerate(present, 1):
-        npz_path, json_path = sample_paths(scan.samples_dir, sample_id)
+    npz_paths, json_paths = sample_path_strings(scan.samples_dir, present)  # str: see the tasks below
+    for i, (sample_id, npz_path, json_path) in enumerate(zip(present, npz_paths, json_paths), 1):
         identity, json_key = file_identity(npz_path), stat_key(json_path)
         npz_key = identity[2:] if identity is not None else None
         pixels, window = cache.get_pixels(sample_id, npz_key), cache.get_window(sample_id, json_key)
@@ -181,8 +181,7 @@ def iter_fingerprints(root: str | os.PathLike, signal: str, version: int | None 
         elif decode and identity is not None:
             leaders[identity] = sample_id
         if decode or window is None:  # paths as str: 200,000 Path objects made each full collection walk them
-            tasks.append((sample_id, str(npz_path) if decode else None, None if window else str(json_path),
-                          npz_key, json_key))
+            tasks.append((sample_id, npz_path if decode else None, None if window else json_path, npz_key, json_key))
         else:
             done += 1
         if i % 1024 == 0:

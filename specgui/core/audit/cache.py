@@ -138,11 +138,11 @@ class AuditCache:
             raise ValueError("a line is not an array of rows")
         tables = self._tables()
         for row in rows:
-            if isinstance(row, list) and len(row) > 2 and row[0] in tables and isinstance(row[1], str):
-                table, entry_ok = tables[row[0]]
+            if type(row) is list and len(row) > 2 and type(row[0]) is str and type(row[1]) is str:
+                found = tables.get(row[0])
                 entry = row[2:]
-                if entry_ok(entry):
-                    table[row[1]] = tuple(entry)
+                if found is not None and found[1](entry):
+                    found[0][row[1]] = tuple(entry)
 
     def _tables(self) -> dict:
         return {"p": (self.pixels, _pixels_entry_ok), "w": (self.windows, _window_entry_ok),
@@ -153,7 +153,11 @@ class AuditCache:
         entry = self.pixels.get(sample_id)
         if key is None or entry is None or (entry[0], entry[1]) != key:
             return None
-        return entry[2], bytes.fromhex(entry[3]), (entry[4], entry[5])
+        try:
+            phash = bytes.fromhex(entry[3])
+        except ValueError:  # not hex: decoded again, and the entry replaced
+            return None
+        return entry[2], phash, (entry[4], entry[5])
 
     def get_window(self, sample_id: str, key: StatKey | None) -> tuple | None:
         """(capture, start, duration) cached for this exact ``.json`` state, else None."""
@@ -212,28 +216,32 @@ class AuditCache:
         return True
 
 
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+# Entry checks run once per cached sample when the cache is read (300,000 times for a
+# 100,000-sample signal): one ``map(type, ...)`` each, not a chain of isinstance calls
+# (``type(v) is int`` also refuses ``True``). A perceptual hash that is not hex is found when
+# it is used (``get_pixels``), and counts as a miss.
+_NONE = type(None)
+_STR_OR_NONE = frozenset((str, _NONE))
+_NUMBER_OR_NONE = frozenset((int, float, _NONE))
+_PIXELS_TYPES = (int, int, str, str, int, int)
+_VERDICT_KEY_TYPES = (int,) * 6
 
 
 def _pixels_entry_ok(entry) -> bool:
-    if not (isinstance(entry, list) and len(entry) == 6 and all(_is_int(entry[i]) for i in (0, 1, 4, 5))):
-        return False
-    if not (isinstance(entry[2], str) and isinstance(entry[3], str) and len(entry[3]) == 2 * PHASH_BYTES):
-        return False
-    try:
-        bytes.fromhex(entry[3])
-    except ValueError:
-        return False
-    return True
+    return (type(entry) is list and tuple(map(type, entry)) == _PIXELS_TYPES
+            and len(entry[3]) == 2 * PHASH_BYTES)
 
 
 def _window_entry_ok(entry) -> bool:
-    return (isinstance(entry, list) and len(entry) == 5 and _is_int(entry[0]) and _is_int(entry[1])
-            and (entry[2] is None or isinstance(entry[2], str))
-            and all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in entry[3:]))
+    if type(entry) is not list or len(entry) != 5:
+        return False
+    size, mtime, capture, start, duration = map(type, entry)
+    return (size is int and mtime is int and capture in _STR_OR_NONE and start in _NUMBER_OR_NONE
+            and duration in _NUMBER_OR_NONE)
 
 
 def _verdict_entry_ok(entry) -> bool:
-    return (isinstance(entry, list) and len(entry) == 8 and all(_is_int(v) for v in entry[:6])
-            and all(v is None or isinstance(v, str) for v in entry[6:]))
+    if type(entry) is not list or len(entry) != 8:
+        return False
+    types = tuple(map(type, entry))
+    return types[:6] == _VERDICT_KEY_TYPES and types[6] in _STR_OR_NONE and types[7] in _STR_OR_NONE

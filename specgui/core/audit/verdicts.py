@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import SampleError
-from ..samples.ids import sample_paths
+from ..samples.ids import sample_path_strings
 from ..samples.labels import check_boxes_inside, load_sample_labels
 from ..samples.spectrogram_file import load_spectrogram
 from .cache import AuditCache, VerdictKey
@@ -106,14 +106,15 @@ def sample_verdicts(samples_dir: Path, ids, cache: AuditCache, *, bound: Path | 
     else decoded on a pool (``progress(done, total)`` follows). The cache is updated, not saved."""
     found: dict[str, Verdict] = {}
     tasks = []
-    for sample_id in ids:
-        npz_path, json_path = sample_paths(samples_dir, sample_id)
+    ids = list(ids)
+    npz_paths, json_paths = sample_path_strings(samples_dir, ids)  # str: far fewer objects to collect
+    for sample_id, npz_path, json_path in zip(ids, npz_paths, json_paths):
         key = verdict_key(npz_path, json_path)
         hit = _cached(cache, sample_id, key) if key is not None else None
         if hit is not None:
             found[sample_id] = hit
         else:
-            tasks.append((sample_id, str(npz_path), str(json_path), key))  # str: far fewer objects to collect
+            tasks.append((sample_id, npz_path, json_path, key))
     total = len(found) + len(tasks)
     if progress is not None:
         progress(len(found), total)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..errors import UnsafeSampleIdError
@@ -79,3 +80,14 @@ def sample_paths(samples_dir: str | Path, sample_id: str) -> tuple[Path, Path]:
     check_sample_id(sample_id, samples_dir)
     base = Path(samples_dir)
     return base / f"{sample_id}{NPZ_SUFFIX}", base / f"{sample_id}{JSON_SUFFIX}"
+
+
+def sample_path_strings(samples_dir: str | Path, sample_ids: list[str]) -> tuple[list[str], list[str]]:
+    """The ``.npz`` and ``.json`` paths of many (checked) IDs, as two lists of strings: one
+    C-speed check of all the IDs and string joins, where :func:`sample_paths` makes two
+    ``Path`` objects per ID (a third of a warm audit of 100,000 samples)."""
+    if not all_ids_safe(sample_ids):
+        for sample_id in sample_ids:
+            check_sample_id(sample_id, samples_dir)
+    base = os.path.join(os.fspath(samples_dir), "")
+    return ([f"{base}{s}{NPZ_SUFFIX}" for s in sample_ids], [f"{base}{s}{JSON_SUFFIX}" for s in sample_ids])
