@@ -13,10 +13,10 @@ costs time in proportion to the objects it walks, and the UI thread waits for al
 so three rules keep each one short (measured on the 100,000-sample window benchmark, where
 collections froze the window for 40-110 ms):
 
-- **Long-lived startup objects are frozen** (``gc.freeze``) a few seconds after start: the
-  ~78,000 functions, classes and descriptors that imports create are never garbage, yet a
-  full collection walked them all (~100 ms on a 2-core machine). Until then no full
-  collection runs.
+- **Long-lived startup objects are frozen** (``gc.freeze``) at the first paint (else a few
+  seconds after start): the ~78,000 functions, classes and descriptors that imports create
+  are never garbage, yet a collection walked them all (~100 ms on a 2-core machine). Until
+  then no full collection runs.
 - **Full collections follow Python's own 25% rule**: the oldest generation is walked only
   when the objects promoted into it since the last full collection exceed a quarter of it
   (estimated from the young generation's size at each collection), not on every tenth
@@ -62,9 +62,10 @@ class MainThreadGarbageCollector(QObject):
         if self._freeze_pending:
             QTimer.singleShot(freeze_after_ms, self, self.freeze_long_lived)
 
-    def freeze_long_lived(self) -> None:
+    def freeze_long_lived(self, *_ignored) -> None:
         """Move every object alive now out of reach of later collections (``gc.freeze``):
-        after start-up these are modules, classes and functions, which are never garbage."""
+        after start-up these are modules, classes and functions, which are never garbage.
+        The window calls it at its first paint; the timer is the fallback (once per process)."""
         if self._running and not MainThreadGarbageCollector._frozen:
             MainThreadGarbageCollector._frozen = True
             self._freeze_pending = False

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from specgui.core.samples.loading import LoadedSample
@@ -81,6 +81,9 @@ class WindowWiring(QObject):
         parts.metadata.box_selected.connect(view.highlight_box)
         view.view_settings_changed.connect(self._on_view_settings_changed)
         view.sample_painted.connect(self._on_sample_painted)
+        # the launch is over once a first sample is on screen: what the imports made is frozen
+        # then, before any collection walks it (~74,000 objects, ~0.1 s in one collection)
+        view.sample_painted.connect(state.garbage_collector.freeze_long_lived, Qt.ConnectionType.SingleShotConnection)
 
         # facts → widgets
         state.scans.root_opened.connect(self._on_root_opened)

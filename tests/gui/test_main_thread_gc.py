@@ -145,3 +145,17 @@ def test_no_full_collection_runs_before_the_startup_objects_are_frozen(qtbot, mo
         assert collected_generations == [1] and kept
     finally:
         collector.stop()
+
+
+def test_the_window_freezes_the_startup_objects_at_its_first_paint(qtbot, open_window, monkeypatch, tmp_path):
+    from helpers import make_signal
+
+    monkeypatch.setattr(MainThreadGarbageCollector, "_frozen", False)
+    make_signal(tmp_path / "signals", "alpha", ["a00", "a01"])
+    before = gc.get_freeze_count()
+    try:
+        window = open_window(tmp_path / "signals")  # waits for the first sample painted
+        assert MainThreadGarbageCollector._frozen and gc.get_freeze_count() > before
+        assert window.state.garbage_collector._freeze_pending is False
+    finally:
+        gc.unfreeze()
