@@ -53,14 +53,9 @@ def distinct_images(count: int, size: int) -> tuple[list[np.ndarray], str]:
         images += [np.ascontiguousarray(im[::-1]) for im in images]
         source = f"TorchSig spectrograms ({len(real)} files, 1024x1024 block-averaged to {size}x{size}, and mirrored)"
     else:
-        rng = np.random.default_rng(0)
-        for _ in range(count):
-            image = rng.normal(40, 6, (size, size))
-            for _ in range(4):
-                h, w = int(rng.integers(size // 16, size // 4)), int(rng.integers(size // 8, size // 2))
-                y, x = int(rng.integers(0, size - h)), int(rng.integers(0, size - w))
-                image[y:y + h, x:x + w] += rng.uniform(60, 160)
-            images.append(np.clip(image, 0, 255).astype(np.uint8))
+        from bench_audit_scale import _image  # the audit-scale benchmark's synthetic spectrogram
+
+        images = [_image(seed, size) for seed in range(count)]
         source = f"synthetic spectrogram-like images ({size}x{size}; no ../shared/data/torchsig-sample here)"
     unique = list({im.tobytes(): im for im in images}.values())
     if len(unique) < count:

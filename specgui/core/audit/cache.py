@@ -109,6 +109,7 @@ class AuditCache:
                     return
                 if header["format"] == 1:  # one JSON object holding every table
                     self._add_tables(header)
+                    self.dirty = True  # rewritten in lines at the next save: one big parse only once
                     return
                 for line in fh:
                     self._add_rows(json.loads(line))

@@ -155,6 +155,7 @@ def test_a_cache_of_the_earlier_single_object_format_is_still_used(signals, cach
     decodes.clear()
     report = audit_split(signals, "sig")
     assert decodes == [] and (report.decoded, report.cache_hits) == (0, 5) and report.cache_note is None
+    assert json.loads(path.read_text().splitlines()[0])["format"] == 2  # rewritten in the current format
 
 
 def test_cache_lives_outside_the_data_folder(signals, tmp_path, monkeypatch):
