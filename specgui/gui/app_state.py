@@ -66,6 +66,7 @@ class AppState(QObject):
         self.live = LiveWatcher(self, poll_ms=poll_ms)
         self.edits = EditController(self.pool, self)  # box saves, the edit journal, review states
         self._shut_down = False
+        self.garbage_collector.defer_full_while(self.working)
 
         self.scans.root_opened.connect(self._on_root_opened)
         self.scans.signals_scanned.connect(self._on_signals_scanned)
@@ -127,7 +128,11 @@ class AppState(QObject):
 
     def idle(self) -> bool:
         """No worker of any pool is running or queued."""
-        return not (self.pool.active() or self.load_pool.active() or self.check_pool.active())
+        return not self.working()
+
+    def working(self) -> bool:
+        """A worker of some pool is running or queued (cheap: asked at every collection check)."""
+        return self.pool.is_busy() or self.load_pool.is_busy() or self.check_pool.is_busy()
 
     # -- consequences ------------------------------------------------------------------
     def _on_root_opened(self, signals_root: str) -> None:

@@ -21,6 +21,11 @@ collections froze the window for 40-110 ms):
   when the objects promoted into it since the last full collection exceed a quarter of it
   (estimated from the young generation's size at each collection), not on every tenth
   middle collection.
+- **No full collection while background work runs** (``defer_full_while``), unless the
+  objects promoted since the last one pass :data:`DEFER_FULL_LIMIT`: a full collection walks
+  every live container, and the live heap is largest exactly then (a 100,000-sample audit's
+  maps made one walk 50-60 ms). What it would free is only cyclic garbage that outlived the
+  young collections, which keep running; the limit bounds how much of it can wait.
 - **The check runs every 10 ms while workers allocate fast** (the young generation was past
   several thresholds at the last check), every 250 ms otherwise: a worker building 100,000
   containers is then collected in slices, not all at once.
@@ -36,6 +41,9 @@ CHECK_MS = 250
 BUSY_CHECK_MS = 10
 BUSY_FACTOR = 4  # young generation past this many thresholds at a check: allocation is fast
 FREEZE_AFTER_MS = 5_000
+#: Objects promoted to the oldest generation (estimated) after which a full collection runs
+#: even while background work does: at ~100 bytes each, at most ~100 MB of cycles wait.
+DEFER_FULL_LIMIT = 1_000_000
 
 
 class MainThreadGarbageCollector(QObject):
@@ -55,6 +63,7 @@ class MainThreadGarbageCollector(QObject):
         # the last full collection, and the oldest one after that collection
         self._middle = self._promoted = self._long_lived = 0  # none is full before the freeze
         self._running = True
+        self._background_busy = None  # see defer_full_while
         MainThreadGarbageCollector._active += 1
         gc.disable()
         self._timer.start()
@@ -72,6 +81,11 @@ class MainThreadGarbageCollector(QObject):
             gc.freeze()
             self._middle = self._promoted = self._long_lived = 0
 
+    def defer_full_while(self, background_busy) -> None:
+        """Hold full collections while ``background_busy()`` is true (up to :data:`DEFER_FULL_LIMIT`
+        promoted objects); the window passes "a worker is running"."""
+        self._background_busy = background_busy
+
     def collect_due(self) -> None:
         """Collect the generations Python itself would have collected by now."""
         counts = gc.get_count()
@@ -85,6 +99,9 @@ class MainThreadGarbageCollector(QObject):
             # before the freeze, which takes what is alive out of reach anyway (a full collection
             # during the launch walked ~100,000 objects, ~0.1 s before the first paint)
             generation = 1
+        elif generation == 2 and self._promoted < DEFER_FULL_LIMIT and self._background_busy is not None \
+                and self._background_busy():
+            generation = 1  # the workers' live data would be walked too; once they are done it is gone
         if generation >= 0:
             self._account(generation, counts[0], gc.collect(generation))
         busy = counts[0] > BUSY_FACTOR * self._thresholds[0]

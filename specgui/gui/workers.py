@@ -154,6 +154,10 @@ class WorkerPool(QObject):
         """Workers started and not yet reported finished."""
         return list(self._workers.values())
 
+    def is_busy(self) -> bool:
+        """A worker was started and has not yet reported finished."""
+        return bool(self._workers)
+
     def cancel_long(self) -> None:
         """Cancel the long jobs (the status bar's Cancel button)."""
         for signals in list(self._long):

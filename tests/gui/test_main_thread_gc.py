@@ -97,6 +97,50 @@ def test_a_full_collection_waits_until_the_old_generation_grew_by_a_quarter(qtbo
         collector.stop()
 
 
+def test_a_full_collection_waits_while_background_work_runs_up_to_a_limit(qtbot, collected_generations):
+    from specgui.gui.main_thread_gc import DEFER_FULL_LIMIT
+
+    collector = MainThreadGarbageCollector(freeze_after_ms=None)
+    working = [True]
+    collector.defer_full_while(lambda: working[0])
+    try:
+        collector._long_lived, collector._promoted = 1_000_000, 300_000  # due by the 25% rule
+        kept = _make_oldest_generation_due()
+        collected_generations.clear()
+        collector.collect_due()
+        assert collected_generations == [1]  # a worker runs: its live data would be walked too
+        collector._promoted = 300_000
+        working[0] = False  # the work is done
+        kept += _make_oldest_generation_due()
+        collected_generations.clear()
+        collector.collect_due()
+        assert collected_generations == [2]
+        working[0] = True
+        collector._long_lived, collector._promoted = 1_000_000, DEFER_FULL_LIMIT  # a long job piled up enough
+        kept += _make_oldest_generation_due()
+        collected_generations.clear()
+        collector.collect_due()
+        assert collected_generations == [2] and kept
+    finally:
+        collector.stop()
+
+
+def test_the_window_defers_full_collections_while_its_workers_run(qtbot, open_window, tmp_path):
+    from helpers import make_signal
+
+    make_signal(tmp_path / "signals", "alpha", ["a00", "a01"])
+    window = open_window(tmp_path / "signals")
+    state = window.state
+    qtbot.waitUntil(state.idle, timeout=WAIT_MS)
+    busy = state.garbage_collector._background_busy
+    assert busy is not None and busy() is False
+    release = threading.Event()
+    state.pool.run(release.wait, 30)
+    assert busy() is True
+    release.set()
+    qtbot.waitUntil(lambda: not busy(), timeout=WAIT_MS)
+
+
 def test_the_check_runs_often_while_workers_allocate_fast_and_rarely_when_quiet(qtbot):
     collector = MainThreadGarbageCollector(freeze_after_ms=None)
     try:
