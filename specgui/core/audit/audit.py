@@ -20,12 +20,13 @@ import os
 from contextlib import closing
 from dataclasses import dataclass, field
 
-from .cache import AuditCache, StatKey, file_identity, stat_key
+from .cache import AuditCache, StatKey, npz_state, stat_key
 from .capture_groups import capture_groups, leaking_new_samples
 from .groups import (
     DEFAULT_PAIRS_PER_GROUP,
     LEAK_KINDS,
     LeakGroup,
+    LeakTable,
     exact_group_pairs,
     exact_groups,
     near_group_pairs,
@@ -34,6 +35,7 @@ from .groups import (
 from .hashes import DEFAULT_NEAR_THRESHOLD, PHASH_BITS
 from .work import POOLS, choose_pool, run_checks
 from ..errors import SplitStateError
+from ..gradual_free import free_gradually
 from ..layout import SPLITS_DIRNAME
 from ..samples.ids import sample_path_strings
 from ..samples.index import FileState
@@ -133,6 +135,11 @@ class Fingerprints:
     complete_ids: frozenset[str]
     linked: int = 0  # fingerprints taken from another sample's identical file (hard link)
 
+    def release(self) -> None:
+        """Empty the big tables a piece at a time (:mod:`..gradual_free`): in the window, dropping
+        them at once held the GIL ~50 ms after a 100,000-sample audit."""
+        free_gradually(self.fingerprints, self.windows, self.cache.pixels, self.cache.windows, self.cache.verdicts)
+
 
 def _task(sample_id: str, npz_path: str | None, json_path: str | None, npz_key: StatKey | None,
           json_key: StatKey | None) -> tuple:
@@ -140,6 +147,15 @@ def _task(sample_id: str, npz_path: str | None, json_path: str | None, npz_key: 
     collector from untracking the task tuples, so a full collection during a 100,000-sample
     audit walked them all (~90 ms of the window's UI thread)."""
     return (sample_id, npz_path, json_path, *(npz_key or (None, None)), *(json_key or (None, None)))
+
+
+def _decode_count_and_size(tasks: tuple[tuple, ...]) -> tuple[int, int]:
+    """How many tasks decode a ``.npz`` of known size, and those files' total size."""
+    count = total = 0
+    for task in tasks:
+        if task[1] is not None and task[3] is not None:
+            count, total = count + 1, total + task[3]
+    return count, total
 
 
 def _keys(sizes_times: list) -> tuple[StatKey | None, StatKey | None]:
@@ -158,13 +174,19 @@ def iter_fingerprints(root: str | os.PathLike, signal: str, version: int | None 
         raise SplitStateError(None, f"pool must be one of {POOLS}, got {pool!r}")
     manager, signal_dir = open_signal(root, signal)
     split = read_split(signal_dir / SPLITS_DIRNAME, signal, version, stacklevel=3)
-    train, val = split.train, split.val
+    split_version, train, val = split.version, split.train, split.val
+    del split  # with the file's own lists of IDs: see below
     scan = manager.scan(signal)
     cache = AuditCache(signal_dir, folder=cache_dir, data_root=root, enabled=use_cache)
     side = {**{s: "train" for s in train}, **{s: "val" for s in val}}
-    mine = list(side) if shard is None else list(side)[shard[0]::shard[1]]
-    problems = [AuditProblem(s, side[s], _missing_reason(scan, s)) for s in mine if s not in scan.complete_ids]
-    present = [s for s in mine if s in scan.complete_ids]
+    mine = side if shard is None else list(side)[shard[0]::shard[1]]
+    complete = scan.complete_ids
+    problems = [AuditProblem(s, side[s], _missing_reason(scan, s)) for s in mine if s not in complete]
+    # Few big lists stay alive: until it is promoted, Python's collector walks a new container's
+    # items at each collection, on the window's UI thread (four lists of 20,000-100,000 IDs made
+    # one collection take 30-56 ms). A tuple of str is untracked at its first one.
+    present = tuple(s for s in mine if s in complete)
+    del mine
     total, done = len(present), 0
     fingerprints: dict[str, tuple[str, bytes, tuple[int, int]]] = {}
     windows: dict[str, tuple] = {}
@@ -173,10 +195,9 @@ def iter_fingerprints(root: str | os.PathLike, signal: str, version: int | None 
     leaders: dict[tuple, str] = {}  # file identity -> the sample whose decode the others wait for
     followers: dict[str, tuple[tuple, StatKey | None]] = {}  # sample -> (identity, stat key)
     cache_hits = linked = 0
-    npz_paths, json_paths = sample_path_strings(scan.samples_dir, present)  # str: see the tasks below
-    for i, (sample_id, npz_path, json_path) in enumerate(zip(present, npz_paths, json_paths), 1):
-        identity, json_key = file_identity(npz_path), stat_key(json_path)
-        npz_key = identity[2:] if identity is not None else None
+    paths = sample_path_strings(scan.samples_dir, present)  # str, made one by one: see the tasks below
+    for i, (sample_id, (npz_path, json_path)) in enumerate(zip(present, paths), 1):
+        (npz_key, identity), json_key = npz_state(npz_path), stat_key(json_path)  # identity: hard-linked files only
         pixels, window = cache.get_pixels(sample_id, npz_key), cache.get_window(sample_id, json_key)
         if pixels is not None:
             cache_hits += 1
@@ -200,11 +221,12 @@ def iter_fingerprints(root: str | os.PathLike, signal: str, version: int | None 
             done += 1
         if i % 1024 == 0:
             yield done, total
+    tasks = tuple(tasks)  # see present
     yield done, total
     decoded = 0
     npz_problems: dict[str, str] = {}
-    sizes = [t[3] for t in tasks if t[1] is not None and t[3] is not None]
-    pool = choose_pool(pool, len(sizes), sum(sizes) / max(1, len(sizes)))
+    decodes, size = _decode_count_and_size(tasks)
+    pool = choose_pool(pool, decodes, size / max(1, decodes))
     try:
         with closing(run_checks(tasks, manager.base_dir, workers, pool)) as results:  # closing: stop the pool on cancel
             for (sample_id, npz_path, json_path, *sizes_times), (pixels, window) in results:
@@ -233,7 +255,7 @@ def iter_fingerprints(root: str | os.PathLike, signal: str, version: int | None 
     finally:  # also on cancel: what was fingerprinted so far is kept for the next run
         if save_cache:
             cache.save(keep=scan.complete_ids)
-    return Fingerprints(signal, split.version, tuple(train), tuple(val), fingerprints, windows, problems, decoded,
+    return Fingerprints(signal, split_version, tuple(train), tuple(val), fingerprints, windows, problems, decoded,
                         cache_hits, cache, scan.complete_ids, linked)
 
 
@@ -271,7 +293,9 @@ def iter_audit(root: str | os.PathLike, signal: str, version: int | None = None,
     _check_threshold(near_threshold)
     found = yield from iter_fingerprints(root, signal, version, workers=workers, use_cache=use_cache,
                                          cache_dir=cache_dir, pool=pool)
-    return report_of(found, near_threshold, pairs_per_group)
+    report = report_of(found, near_threshold, pairs_per_group)
+    found.release()
+    return report
 
 
 def audit_split(root: str | os.PathLike, signal: str, version: int | None = None, *,
@@ -295,8 +319,9 @@ def find_leak_groups(train, val, fingerprints, windows, near_threshold: int,
                      pairs_per_group: int | None = DEFAULT_PAIRS_PER_GROUP) -> tuple[list, list[Leak], int]:
     """(groups, pairs, pairs left out): every leak group of the three kinds, and at most
     ``pairs_per_group`` (train, val) pairs of each (None: all of them)."""
-    exact = exact_groups(train, val, fingerprints)
-    near, graph = near_groups(train, val, fingerprints, near_threshold)
+    table = LeakTable(train, val, fingerprints)
+    exact = exact_groups(table)
+    near, graph = near_groups(table, near_threshold)
     train_windows = {t: windows[t] for t in train if t in windows}
     val_windows = {v: windows[v] for v in val if v in windows}
     captures = capture_groups(train_windows, val_windows, pairs_per_group)

@@ -54,14 +54,15 @@ def stat_key(path: str | os.PathLike) -> StatKey | None:
     return st.st_size, st.st_mtime_ns
 
 
-def file_identity(path: str | os.PathLike) -> tuple[int, int, int, int] | None:
-    """(device, inode, size, mtime_ns) of a file, following symlinks: hard links (``cp -l``) of
-    one file share it, so they share one fingerprint. None when it cannot be stat'ed."""
+def npz_state(path: str | os.PathLike) -> tuple[StatKey | None, tuple[int, int, int, int] | None]:
+    """(size, mtime_ns) of a file, following symlinks, and its (device, inode, size, mtime_ns)
+    when it has other hard links (``cp -l``), which then share one fingerprint; (None, None)
+    when it cannot be stat'ed. A file with one link needs no identity: none is kept for it."""
     try:
         st = os.stat(path)
     except OSError:
-        return None
-    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+        return None, None
+    return (st.st_size, st.st_mtime_ns), ((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) if st.st_nlink > 1 else None)
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -107,8 +107,7 @@ def sample_verdicts(samples_dir: Path, ids, cache: AuditCache, *, bound: Path | 
     found: dict[str, Verdict] = {}
     tasks = []
     ids = list(ids)
-    npz_paths, json_paths = sample_path_strings(samples_dir, ids)  # str: far fewer objects to collect
-    for sample_id, npz_path, json_path in zip(ids, npz_paths, json_paths):
+    for sample_id, (npz_path, json_path) in zip(ids, sample_path_strings(samples_dir, ids)):  # str: few objects
         key = verdict_key(npz_path, json_path)
         hit = _cached(cache, sample_id, key) if key is not None else None
         if hit is not None:

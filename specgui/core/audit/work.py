@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Sequence
+from itertools import chain
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -83,7 +85,7 @@ def _lower_priority() -> None:
         pass
 
 
-def run_checks(tasks: list[tuple], bound: Path | None, workers: int | None = None, pool: str = "thread",
+def run_checks(tasks: Sequence[tuple], bound: Path | None, workers: int | None = None, pool: str = "thread",
                check=check_files):
     """Yield ``(task, check(task[1], task[2], bound))`` for each task as it finishes.
 
@@ -98,28 +100,27 @@ def run_checks(tasks: list[tuple], bound: Path | None, workers: int | None = Non
         for task in tasks:
             yield task, check(task[1], task[2], bound)
         return
-    chunks = [tasks[i:i + CHUNK] for i in range(0, len(tasks), CHUNK)]
+    starts = range(0, len(tasks), CHUNK)  # chunks are sliced as they are sent: no list of 6,000 lists
     try:
         executor = _make_pool(pool, workers)
     except (OSError, ImportError, NotImplementedError):  # no semaphores in this sandbox, say
         executor = None
-    left = 0
+    left, unsent = 0, []
     if executor is not None:
         pending: dict = {}
         try:
-            while left < len(chunks) or pending:
-                while left < len(chunks) and len(pending) < 2 * workers:
-                    paths = [(t[1], t[2]) for t in chunks[left]]
-                    pending[executor.submit(_check_chunk, paths, bound, check)] = chunks[left]
+            while left < len(starts) or pending:
+                while left < len(starts) and len(pending) < 2 * workers:
+                    chunk = tasks[starts[left]:starts[left] + CHUNK]
+                    pending[executor.submit(_check_chunk, [(t[1], t[2]) for t in chunk], bound, check)] = chunk
                     left += 1
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
                     results = future.result()  # before pop: a broken pool leaves the chunk pending
                     yield from zip(pending.pop(future), results)
         except BrokenProcessPool:  # finish what the pool left, here
-            chunks, left = list(pending.values()) + chunks[left:], 0
+            unsent = [task for chunk in pending.values() for task in chunk]
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
-    for chunk in chunks[left:]:
-        for task in chunk:
-            yield task, check(task[1], task[2], bound)
+    for task in chain(unsent, tasks[starts[left] if left < len(starts) else len(tasks):]):
+        yield task, check(task[1], task[2], bound)

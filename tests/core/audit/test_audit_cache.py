@@ -10,7 +10,7 @@ import pytest
 
 import specgui.core.audit.hashes as audit_hashes
 from specgui.core.audit.audit import audit_split
-from specgui.core.audit.cache import AuditCache, user_cache_dir
+from specgui.core.audit.cache import AuditCache, npz_state, user_cache_dir
 from tests.core.audit.test_audit_helpers import (  # noqa: F401 - cache_dir is a fixture
     cache_dir,
     data_files,
@@ -226,6 +226,21 @@ def test_hard_links_share_one_fingerprint(tmp_path, cache_dir, decodes):
     assert third.groups[0].val_ids == ("link-2", "link-3", "link-4")
 
 
+def test_only_a_hard_linked_file_has_an_identity(tmp_path):
+    """A file with one name cannot share its fingerprint, so 100,000 of them keep no identity."""
+    alone, linked = tmp_path / "alone.npz", tmp_path / "linked.npz"
+    alone.write_bytes(b"1234")
+    linked.write_bytes(b"123456")
+    os.link(linked, tmp_path / "other-name.npz")
+    key, identity = npz_state(alone)
+    assert key == (4, alone.stat().st_mtime_ns) and identity is None
+    key, identity = npz_state(linked)
+    st = linked.stat()
+    assert key == (6, st.st_mtime_ns) and identity == (st.st_dev, st.st_ino, 6, st.st_mtime_ns)
+    assert npz_state(tmp_path / "other-name.npz")[1] == identity
+    assert npz_state(tmp_path / "missing.npz") == (None, None)
+
+
 def test_a_broken_file_under_several_names_is_a_problem_for_each(tmp_path, cache_dir, decodes):
     samples = tmp_path / "signals" / "sig" / "samples"
     write_pixels(samples, "a", spectro_image(1))
@@ -238,3 +253,21 @@ def test_a_broken_file_under_several_names_is_a_problem_for_each(tmp_path, cache
     assert decodes.count("bad.npz") + decodes.count("bad-link.npz") == 1
     assert {(p.sample_id, p.split) for p in report.problems} == {("bad", "train"), ("bad-link", "val")}
     assert report.groups == ()
+
+
+def test_the_audit_empties_its_fingerprint_tables_once_the_report_is_made(tmp_path, cache_dir, monkeypatch):
+    """In the window the tables are emptied a piece at a time on the worker (see gradual_free)."""
+    from specgui.core.audit import audit as audit_module
+
+    samples = tmp_path / "signals" / "sig" / "samples"
+    for name, seed in (("a", 1), ("b", 1), ("c", 2)):
+        write_pixels(samples, name, spectro_image(seed))
+    write_split(samples.parent, ["a", "c"], ["b"])
+    seen = []
+    real = audit_module.report_of
+    monkeypatch.setattr(audit_module, "report_of", lambda found, *args: seen.append(found) or real(found, *args))
+    report = audit_split(samples.parent.parent, "sig", pool="inline")
+    (found,) = seen
+    assert report.groups[0].train_ids == ("a",) and report.groups[0].val_ids == ("b",)
+    assert found.fingerprints == {} and found.windows == {} and found.cache.pixels == {}
+    assert AuditCache(samples.parent).pixels.keys() == {"a", "b", "c"}  # saved before it was emptied
