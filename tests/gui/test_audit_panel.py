@@ -85,6 +85,22 @@ def test_the_audit_finds_a_planted_duplicate_and_the_pair_opens_side_by_side(qtb
     dialog.close()
 
 
+def test_a_report_never_widens_the_side_panel_or_resizes_the_spectrogram(qtbot, open_window, leaky_root):
+    """A long title once set the panel's minimum width: the splitter gave it room, and the
+    spectrogram beside it was resized and redrawn (a 40 ms stall after a 100,000-sample audit)."""
+    root, train, val = leaky_root
+    window, panel = open_audit(qtbot, open_window, root, train[0])
+    window.resize(1200, 800)
+    qtbot.wait(50)
+    before = (window.view.size(), panel.minimumSizeHint().width())
+    with qtbot.waitSignal(window.state.audits.finished, timeout=WAIT_MS):
+        panel.run_bar.start_button.click()
+    qtbot.waitUntil(lambda: panel.run_bar.start_button.isEnabled(), timeout=WAIT_MS)
+    qtbot.wait(50)  # the layout settles
+    assert panel.problems_box.isVisibleTo(panel) and "double-click one to compare" in panel.leaks_title.text()
+    assert (window.view.size(), panel.minimumSizeHint().width()) == before
+
+
 def test_a_problem_row_selects_that_sample(qtbot, open_window, leaky_root):
     root, train, val = leaky_root
     window, panel = open_audit(qtbot, open_window, root, val[1])

@@ -78,6 +78,8 @@ class AuditPanel(CheckPanelMixin, QWidget):
         self.problem_table = rows_table(self.problems)
         self.problem_table.setToolTip("Choose a row to select that sample")
         self.leaks_title, self.problems_title = QLabel("Leak groups"), QLabel("Problems")
+        for title in (self.leaks_title, self.problems_title):  # a long title must not widen the side panel
+            title.setWordWrap(True)  # (the spectrogram beside it would be resized and redrawn: a 40 ms stall)
         lists = QSplitter(Qt.Orientation.Vertical)
         lists.addWidget(_titled(self.leaks_title, self.group_tree, self.pair_detail, self.pair_button))
         self.problems_box = _titled(self.problems_title, self.problem_table)
