@@ -1,6 +1,6 @@
 """The window's audit tab on issue 12's case: 100,000 samples showing 40 distinct images.
 
-    python benchmarks/bench_gui_audit.py [--count 100000] [--distinct 40] [--size 128]
+    python benchmarks/bench_gui_audit.py [--count 100000] [--distinct 40] [--size 128] [--runs 3]
 
 One signal of ``--count`` samples (16-hex IDs), each a real file copy (its own inode) of one
 of ``--distinct`` spectrograms, v1 80/20. The images are TorchSig's own (``../shared/data/
@@ -171,30 +171,63 @@ def child(root: str) -> None:
 
 
 # -- report ------------------------------------------------------------------------------
-def report(args, source: str, load: float, cli: dict, win: dict) -> str:
+NOTES = """## What the stalls were (measured with this benchmark's child, instrumented)
+
+A 10 ms timer on the UI thread, `gc.callbacks` timing each collection, the UI thread's
+`/proc` schedstat per gap, and marks around the audit's stages. Before these fixes the worst
+stall was 44-73 ms a run; each item below removed one source (ARCHITECTURE.md keeps the rules):
+
+- A **full collection** mid-audit (50-60 ms) walked the audit's live 100,000-entry maps: none
+  runs now while a worker does (up to 1,000,000 promoted objects).
+- A **young collection** walked four new lists of 20,000-100,000 IDs (30-56 ms): IDs and tasks
+  are tuples now (untracked once seen), paths are made one by one, pool chunks sliced as sent.
+- **GIL ping-pong**: one `np.searchsorted` per group released and retook the GIL every
+  millisecond, and the waiting UI thread lost every race for it (45-70 ms). Groups are found
+  with numpy over per-sample codes, then plain Python per group.
+- **Freeing** the audit's fingerprint tables at once (one C-level cascade) held the GIL ~50 ms;
+  they are emptied a piece at a time. `np.array` of 200,000 listed names (~35 ms) is converted
+  a slice at a time.
+- **Layout**: the tab's "Leak groups (40) — …" title did not wrap, so the report widened the
+  side panel and the spectrogram beside it was resized and redrawn (40-50 ms).
+"""
+
+
+def report(args, source: str, load: float, runs: list[tuple[dict, dict]]) -> str:
     ok = lambda good: "met" if good else "**not met**"  # noqa: E731
-    rows = [f"| {k} | {v:.0f} | {ok(v <= 50)} |" for k, v in win["stalls"].items()]
+    win = runs[-1][1]
+    stall_names = list(win["stalls"])
+    worst = {k: max(w["stalls"][k] for _, w in runs) for k in stall_names}
+    per_run = {k: " / ".join(f"{w['stalls'][k]:.0f}" for _, w in runs) for k in stall_names}
+    rows = [f"| {k} | {per_run[k]} | {worst[k]:.0f} | {ok(worst[k] <= 50)} |" for k in stall_names]
+    audit_rows = []
+    for n, (cli, w) in enumerate(runs, 1):
+        audit_rows += [
+            f"| {n} | window: Run audit, to the report shown | {w['wall']:.1f} | {w['wall'] / cli['wall']:.2f}x | "
+            f"{w['groups_shown']} shown ({', '.join(f'{c} {k}' for k, c in sorted(w['kinds'].items()))}) | "
+            f"{w['peak_mb']:.0f} (workers {w['children_peak_mb']:.0f}) |",
+            f"| {n} | baseline: `specgui audit --json` | {cli['wall']:.1f} | 1.00x | {cli['groups']} | {cli['rss_mb']:.0f} |"]
     return "\n".join([
         "# The window's audit tab on 100,000 samples of 40 images", "",
-        f"`python benchmarks/bench_gui_audit.py --count {args.count} --distinct {args.distinct} --size {args.size}` "
-        f"on {date.today()}.", "",
+        f"`python benchmarks/bench_gui_audit.py --count {args.count} --distinct {args.distinct} --size {args.size} "
+        f"--runs {args.runs}` on {date.today()}.", "",
         f"Machine: {host_line()}; offscreen Qt; load average before the run {load:.2f}.", "",
         f"Data: one signal of {args.count:,} samples (16-hex IDs, each a file copy with its own inode) of "
         f"{args.distinct} distinct images: {source}; v1 80/20. The window runs in a fresh interpreter with a "
-        "cold fingerprint cache; so does the baseline, the CLI's `specgui audit --json` on the same data.", "",
-        "| run | audit s | ratio | groups | peak RSS MB |", "| --- | ---: | ---: | ---: | ---: |",
-        f"| window: Run audit, to the report shown | {win['wall']:.1f} | {win['wall'] / cli['wall']:.2f}x | "
-        f"{win['groups_shown']} shown ({', '.join(f'{n} {k}' for k, n in sorted(win['kinds'].items()))}) | "
-        f"{win['peak_mb']:.0f} (workers {win['children_peak_mb']:.0f}) |",
-        f"| baseline: `specgui audit --json` | {cli['wall']:.1f} | 1.00x | {cli['groups']} | {cli['rss_mb']:.0f} |", "",
-        f"Goals (issue 12): the tab shows {args.distinct} groups — {ok(win['groups_shown'] == args.distinct)}; "
-        f"peak memory of the process at most 1 GB — {ok(win['peak_mb'] <= 1024)}.", "",
+        "cold fingerprint cache; so does the baseline, the CLI's `specgui audit --json` on the same data, "
+        "run just before each window run.", "",
+        "| run | what | audit s | ratio | groups | peak RSS MB |", "| --- | --- | ---: | ---: | ---: | ---: |",
+        *audit_rows, "",
+        f"Goals (issue 12): the tab shows {args.distinct} groups — "
+        f"{ok(all(w['groups_shown'] == args.distinct for _, w in runs))}; peak memory of the process at most "
+        f"1 GB — {ok(all(w['peak_mb'] <= 1024 for _, w in runs))}.", "",
         "## UI thread stalls", "",
-        "Largest lateness of a 10 ms `QTimer` on the UI thread (as in `gui.md`). Goal: never blocked > 50 ms.", "",
-        "| work | worst stall ms | goal |", "| --- | ---: | --- |", *rows, "",
+        "Largest lateness of a 10 ms `QTimer` on the UI thread (as in `gui.md`), in each run and the worst "
+        "of all. Goal: never blocked > 50 ms.", "",
+        "| work | worst stall ms, per run | worst | goal |", "| --- | --- | ---: | --- |", *rows, "",
         f"'Show pair' on a member of that group, click to both samples painted side by side: "
         f"{win['pair_ms'][0]:.0f} ms the first time (the dialog and its two spectrogram views are built then, "
-        f"on the UI thread), {win['pair_ms'][1]:.0f} ms for the next pair (the dialog is reused).", "",
+        f"on the UI thread), {win['pair_ms'][1]:.0f} ms for the next pair (the dialog is reused; last run).", "",
+        NOTES,
     ])
 
 
@@ -205,17 +238,21 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--distinct", type=int, default=40)
     parser.add_argument("--size", type=int, default=128)
+    parser.add_argument("--runs", type=int, default=3, help="baseline + window runs, alternated")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results" / "gui_audit.md")
     args = parser.parse_args()
     started = time.perf_counter()
     root, source = repeated_root(args.count, args.distinct, args.size)
     print(f"data ready in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     load = os.getloadavg()[0]
-    cli = cli_audit(root)
-    print(f"cli: {cli}", file=sys.stderr)
-    win = window_audit(root)
-    print(f"window: {win}", file=sys.stderr)
-    text = report(args, source, load, cli, win)
+    runs = []
+    for _ in range(args.runs):  # a stall depends on what the machine does meanwhile: the worst of several
+        cli = cli_audit(root)
+        print(f"cli: {cli}", file=sys.stderr)
+        win = window_audit(root)
+        print(f"window: {win}", file=sys.stderr)
+        runs.append((cli, win))
+    text = report(args, source, load, runs)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print(text)
