@@ -16,9 +16,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Sequence
-from itertools import chain
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from itertools import chain
 from pathlib import Path
 
 from .hashes import fingerprint_file

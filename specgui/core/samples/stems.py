@@ -52,7 +52,7 @@ def complete_stems_not_in(names: list[bytes], known: list[str]) -> list[str] | N
     if arrays is None:
         return None
     try:
-        pool = _sort(np.array(known, dtype=np.bytes_)) if known else np.array([], dtype=np.bytes_)
+        pool = _sort(_byte_array(known)) if known else np.array([], dtype=np.bytes_)
     except UnicodeEncodeError:  # a non-ASCII known ID matches no ID here, but say so plainly
         return None
     complete = arrays[0]
@@ -82,9 +82,10 @@ def _stem_arrays(names: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray
 _CONVERT_CHUNK = 16_384  # names per conversion call
 
 
-def _byte_array(names: list[bytes]) -> np.ndarray:
-    """``np.array(names, dtype=np.bytes_)``, converted a slice at a time: one call over 200,000
-    names holds the GIL ~35 ms, and a scan on a worker froze the window's UI thread that long."""
+def _byte_array(names: list[bytes] | list[str]) -> np.ndarray:
+    """``np.array(names, dtype=np.bytes_)`` (non-ASCII str raises ``UnicodeEncodeError`` alike),
+    converted a slice at a time: one call over 200,000 names holds the GIL ~35 ms, and a scan on
+    a worker froze the window's UI thread that long."""
     out = np.empty(len(names), dtype=f"S{max(1, max(map(len, names)))}")
     for start in range(0, len(names), _CONVERT_CHUNK):
         out[start:start + _CONVERT_CHUNK] = names[start:start + _CONVERT_CHUNK]
